@@ -1,0 +1,283 @@
+"""Corpus folder -> index directory, re-embedding only what changed.
+
+Each file's content hash decides: an unchanged file keeps its chunks and vectors from the
+current build; a new or changed file is read, structured, chunked and embedded; a file that is
+gone takes its chunks with it. The model is only loaded when something needs embedding.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+from tqdm import tqdm
+
+from indexer import store
+from indexer.chunk import ChunkParams, chunk_sections
+from indexer.extract import SUPPORTED_SUFFIXES, ExtractionError, file_sha256, read_document
+from indexer.metadata import MANIFEST_NAMES, ManifestError, describe, load_manifest
+from indexer.models import Chunk, DocumentInfo
+from indexer.structure import sections_of
+
+EXTRACTOR_VERSION = "1"
+
+
+class DocumentEncoder(Protocol):
+    def encode_documents(self, texts: list[str], show_progress: bool = False) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What the index records about the model that embedded it."""
+
+    name: str
+    model_id: str
+    dimension: int
+
+    def as_dict(self) -> dict[str, object]:
+        return {"name": self.name, "model_id": self.model_id, "dimension": self.dimension}
+
+
+@dataclass
+class Failure:
+    file: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.problem}"
+
+
+@dataclass
+class BuildReport:
+    documents: int = 0
+    pages: int = 0
+    chunks: int = 0
+    new: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    embedded_chunks: int = 0
+    seconds: float = 0.0
+    build: str | None = None
+    up_to_date: bool = False
+
+
+@dataclass
+class _Prepared:
+    info: DocumentInfo
+    chunks: list[Chunk]
+    vectors: np.ndarray | None
+
+
+def _interactive() -> bool:
+    return sys.stderr.isatty()
+
+
+def list_corpus(corpus: Path) -> tuple[list[Path], list[Failure]]:
+    """Report files in the corpus folder (not recursive), with files that can't be used."""
+    if not corpus.is_dir():
+        raise FileNotFoundError(f"corpus folder not found: {corpus}")
+    root = corpus.resolve()
+    files: list[Path] = []
+    failures: list[Failure] = []
+    for path in sorted(corpus.iterdir()):
+        if path.name.startswith(".") or path.name in MANIFEST_NAMES or path.name == "README.md":
+            continue
+        if path.is_symlink():
+            target = path.resolve()
+            if root not in target.parents:
+                failures.append(Failure(path.name, "symlink points outside the corpus; skipped"))
+                continue
+        if path.is_dir():
+            continue
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            failures.append(Failure(path.name, f"unsupported file type {path.suffix or '(none)'}"))
+            continue
+        files.append(path)
+    return files, failures
+
+
+def build_index(
+    corpus: Path,
+    index_dir: Path,
+    model: ModelInfo,
+    encoder_factory: Callable[[], DocumentEncoder],
+    params: ChunkParams | None = None,
+    force: bool = False,
+    progress: bool | None = None,
+) -> BuildReport:
+    """Build or update the index for `corpus`; see the module docstring."""
+    started = time.perf_counter()
+    params = params or ChunkParams()
+    show = _interactive() if progress is None else progress
+    report = BuildReport()
+    with store.build_lock(index_dir):
+        previous = _previous_build(index_dir, model, params, force)
+        files, failures = list_corpus(corpus)
+        report.failures.extend(failures)
+        try:
+            overrides = load_manifest(corpus)
+        except ManifestError as exc:
+            report.failures.append(Failure("manifest.json", str(exc)))
+            overrides = {}
+        prepared = _prepare_all(files, previous, overrides, params, report, show)
+        report.removed = sorted(set(previous.names) - {p.info.name for p in prepared})
+        if not report.new and not report.changed and not report.removed and previous.build:
+            report.up_to_date = True
+            report.build = previous.build.name
+        else:
+            _embed_missing(prepared, encoder_factory, report, show)
+            report.build = _write(index_dir, corpus, model, params, prepared, report).name
+        report.documents = len(prepared)
+        report.chunks = sum(len(p.chunks) for p in prepared)
+        report.pages = sum(p.info.page_count for p in prepared)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+@dataclass
+class _Previous:
+    build: Path | None = None
+    names: dict[str, str] = field(default_factory=dict)
+    documents: dict[str, DocumentInfo] = field(default_factory=dict)
+    chunks: dict[str, list[tuple[int, Chunk]]] = field(default_factory=dict)
+    vectors: np.ndarray | None = None
+
+
+def _previous_build(index_dir: Path, model: ModelInfo, params: ChunkParams, force: bool) -> _Previous:
+    """The current build's contents when they can be reused, else nothing."""
+    build = store.current_build(index_dir)
+    if build is None or force:
+        return _Previous()
+    try:
+        manifest = store.read_manifest(build)
+        same = (
+            manifest.model.get("model_id") == model.model_id
+            and manifest.chunking == params.as_dict()
+            and manifest.extractor == EXTRACTOR_VERSION
+        )
+        if not same:
+            return _Previous(build=build)
+        vectors_index = store.read_vectors(build, manifest)
+        vectors = vectors_index.reconstruct_n(0, vectors_index.ntotal) if vectors_index.ntotal else None
+        documents = {d.name: d for d in store.read_documents(build)}
+        chunks: dict[str, list[tuple[int, Chunk]]] = {}
+        by_id = {d.doc_id: d.name for d in documents.values()}
+        for stored in store.read_chunks(build, manifest):
+            chunks.setdefault(by_id[stored.chunk.doc_id], []).append((stored.id, stored.chunk))
+    except store.IndexLoadError:
+        return _Previous()
+    names = {name: doc.sha256 for name, doc in documents.items()}
+    return _Previous(build=build, names=names, documents=documents, chunks=chunks, vectors=vectors)
+
+
+def _prepare_all(
+    files: list[Path],
+    previous: _Previous,
+    overrides: dict[str, dict[str, object]],
+    params: ChunkParams,
+    report: BuildReport,
+    show: bool,
+) -> list[_Prepared]:
+    prepared: list[_Prepared] = []
+    seen: dict[str, str] = {}
+    for path in tqdm(files, desc="Reading reports", unit="file", disable=not show):
+        try:
+            sha = file_sha256(path)
+        except OSError as exc:
+            report.failures.append(Failure(path.name, f"cannot read file ({exc.strerror})"))
+            continue
+        if sha in seen:
+            report.failures.append(Failure(path.name, f"duplicate of {seen[sha]} (same content); skipped"))
+            continue
+        seen[sha] = path.name
+        override = overrides.get(path.name)
+        if previous.names.get(path.name) == sha and previous.vectors is not None and not override:
+            prepared.append(_reuse(path.name, previous))
+            report.unchanged.append(path.name)
+            continue
+        try:
+            prepared.append(_read(path, params, override))
+        except ExtractionError as exc:
+            report.failures.append(Failure(path.name, exc.problem + (f" (page {exc.page})" if exc.page else "")))
+            continue
+        except OSError as exc:
+            report.failures.append(Failure(path.name, f"cannot read file ({exc.strerror or exc})"))
+            continue
+        (report.changed if path.name in previous.names else report.new).append(path.name)
+    return prepared
+
+
+def _reuse(name: str, previous: _Previous) -> _Prepared:
+    rows = previous.chunks.get(name, [])
+    assert previous.vectors is not None
+    ids = [row_id for row_id, _ in rows]
+    vectors = previous.vectors[ids] if ids else np.zeros((0, previous.vectors.shape[1]), np.float32)
+    return _Prepared(info=previous.documents[name], chunks=[c for _, c in rows], vectors=vectors)
+
+
+def _read(path: Path, params: ChunkParams, override: dict[str, object] | None) -> _Prepared:
+    raw = read_document(path)
+    sections = sections_of(raw)
+    units = list(dict.fromkeys(s.unit for s in sections if s.unit))
+    info = describe(raw, units, override)
+    chunks = chunk_sections(info, sections, params)
+    if not chunks:
+        raise ExtractionError(path, "no indexable text found")
+    return _Prepared(info=info, chunks=chunks, vectors=None)
+
+
+def _embed_missing(
+    prepared: list[_Prepared],
+    encoder_factory: Callable[[], DocumentEncoder],
+    report: BuildReport,
+    show: bool,
+) -> None:
+    todo = [p for p in prepared if p.vectors is None]
+    if not todo:
+        return
+    texts = [c.embed_text for p in todo for c in p.chunks]
+    encoder = encoder_factory()
+    vectors = encoder.encode_documents(texts, show_progress=show)
+    report.embedded_chunks = len(texts)
+    start = 0
+    for p in todo:
+        p.vectors = vectors[start : start + len(p.chunks)]
+        start += len(p.chunks)
+
+
+def _write(
+    index_dir: Path,
+    corpus: Path,
+    model: ModelInfo,
+    params: ChunkParams,
+    prepared: list[_Prepared],
+    report: BuildReport,
+) -> Path:
+    documents = [p.info for p in prepared]
+    chunks = [c for p in prepared for c in p.chunks]
+    parts = [p.vectors for p in prepared if p.vectors is not None and len(p.vectors)]
+    vectors = np.vstack(parts).astype(np.float32) if parts else np.zeros((0, model.dimension), np.float32)
+    now = datetime.now(UTC)
+    manifest = store.Manifest(
+        version=store.FORMAT_VERSION,
+        build_id=now.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6],
+        built_at=now.isoformat(timespec="seconds"),
+        model=model.as_dict(),
+        chunking=params.as_dict(),
+        extractor=EXTRACTOR_VERSION,
+        corpus_dir=os.path.abspath(corpus),
+        documents={d.name: {"sha256": d.sha256, "doc_id": d.doc_id} for d in documents},
+        counts={},
+        failures=[{"file": f.file, "problem": f.problem} for f in report.failures],
+    )
+    return store.write_build(index_dir, manifest, documents, chunks, vectors)

@@ -1,0 +1,260 @@
+"""Turn one page's positioned lines into blocks: paragraphs, list items and tables.
+
+Lines that share a drawing origin form a paragraph or a table cell. Cells whose first lines sit
+on the same baseline form a table row; rows that follow each other in the table's font size
+form a table. Column headers (the bold first rows) decide which column each cell belongs to,
+so a row keeps its empty cells: "3,2 %" stays under Årsmål even when Prognos is blank.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from indexer.models import Block, Table, TextLine
+
+BULLET = re.compile(r"^\s*([•●▪◦·\-–*✓✔◆]|\d{1,2}[.)])\s+")
+CONJUNCTIONS = {"och", "eller", "samt", "till", "resp.", "respektive", "som", "men", "&"}
+
+
+@dataclass
+class Cell:
+    """Lines drawn under one origin: a paragraph, or one cell of a table."""
+
+    lines: list[TextLine]
+    page: int
+    top: float = 0.0
+    x: float = 0.0
+    size: float = 0.0
+    bold: bool = False
+    italic: bool = False
+    cells_in_row: list[Cell] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return reflow([line.text for line in self.lines])
+
+
+def reflow(lines: list[str]) -> str:
+    """Join wrapped lines into running text, undoing line-end hyphenation."""
+    out = ""
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            continue
+        if not out:
+            out = line
+            continue
+        out = _join_wrapped(out, line)
+    return out
+
+
+def _join_wrapped(left: str, right: str) -> str:
+    if left.endswith("-") and len(left) >= 2:
+        before = left[-2]
+        first_word = right.split(" ", 1)[0]
+        if before.isdigit() or before.isupper() or not right[0].islower():
+            return left + right
+        if first_word.lower() in CONJUNCTIONS or before == " ":
+            return left + " " + right
+        return left[:-1] + right
+    return left + " " + right
+
+
+def page_cells(lines: list[TextLine], page: int) -> list[Cell]:
+    """Group a page's lines by drawing origin, or by proximity when the PDF gives none."""
+    cells: list[Cell] = []
+    by_block: dict[tuple[float, float], Cell] = {}
+    for line in lines:
+        if line.block is not None:
+            cell = by_block.get(line.block)
+            if cell is None:
+                cell = Cell(lines=[], page=page)
+                by_block[line.block] = cell
+                cells.append(cell)
+            cell.lines.append(line)
+            continue
+        previous = cells[-1] if cells else None
+        if previous is not None and _continues(previous, line):
+            previous.lines.append(line)
+        else:
+            cells.append(Cell(lines=[line], page=page))
+    for cell in cells:
+        _measure(cell)
+    return cells
+
+
+def _continues(cell: Cell, line: TextLine) -> bool:
+    """Whether an untransformed line continues the paragraph above it."""
+    last = cell.lines[-1]
+    if last.block is not None or last.y is None or line.y is None:
+        return False
+    if last.size != line.size or last.bold != line.bold:
+        return False
+    gap = last.y - line.y
+    return 0 < gap <= (line.size or 10) * 1.6 and abs((last.x or 0) - (line.x or 0)) < 30
+
+
+def _measure(cell: Cell) -> None:
+    ys = [ln.y for ln in cell.lines if ln.y is not None]
+    xs = [ln.x for ln in cell.lines if ln.x is not None]
+    sizes = Counter(ln.size for ln in cell.lines if ln.size)
+    cell.top = max(ys) if ys else 0.0
+    block_xs = [ln.block[0] for ln in cell.lines if ln.block is not None]
+    cell.x = min(block_xs) if block_xs else (min(xs) if xs else 0.0)
+    cell.size = float(sizes.most_common(1)[0][0]) if sizes else 0.0
+    cell.bold = all(ln.bold for ln in cell.lines)
+    cell.italic = all(ln.italic for ln in cell.lines)
+
+
+def _rows(cells: list[Cell]) -> list[list[Cell]]:
+    """Group consecutive cells whose first lines share a baseline into rows."""
+    rows: list[list[Cell]] = []
+    for cell in cells:
+        if (
+            rows
+            and abs(rows[-1][0].top - cell.top) < 1.5
+            and cell.x > rows[-1][-1].x + 1
+            and abs(rows[-1][0].size - cell.size) < 0.6
+        ):
+            rows[-1].append(cell)
+        else:
+            rows.append([cell])
+    return rows
+
+
+def page_blocks(lines: list[TextLine], page: int) -> list[Block]:
+    """Blocks of one page in reading order; tables come out whole, with their columns."""
+    rows = _rows(page_cells(lines, page))
+    blocks: list[Block] = []
+    i = 0
+    while i < len(rows):
+        if len(rows[i]) >= 2:
+            j = _table_end(rows, i)
+            blocks.extend(_table_blocks(rows[i:j], page))
+            i = j
+            continue
+        blocks.extend(_text_blocks(rows[i][0]))
+        i += 1
+    return blocks
+
+
+def _table_end(rows: list[list[Cell]], start: int) -> int:
+    """Index after the last row of the table starting at `start`."""
+    size = Counter(c.size for r in rows[start : start + 4] for c in r).most_common(1)[0][0]
+    left = min(c.x for c in rows[start])
+    j = start + 1
+    while j < len(rows):
+        row = rows[j]
+        same_size = all(abs(c.size - size) < 0.6 for c in row)
+        inside = row[0].x >= left - 0.5
+        if not (same_size and inside):
+            break
+        j += 1
+    return j
+
+
+def _is_header_row(row: list[Cell]) -> bool:
+    return len(row) >= 2 and all(c.bold for c in row)
+
+
+def _table_blocks(rows: list[list[Cell]], page: int) -> list[Block]:
+    """Split a run of rows at each header row: every part gets its own column positions."""
+    parts: list[list[list[Cell]]] = []
+    for k, row in enumerate(rows):
+        starts_part = _is_header_row(row) and (k == 0 or not _is_header_row(rows[k - 1]))
+        if not parts or starts_part:
+            parts.append([])
+        parts[-1].append(row)
+    return [_table_block(part, page) for part in parts]
+
+
+def _table_block(rows: list[list[Cell]], page: int) -> Block:
+    header_rows = 0
+    for row in rows:
+        if not _is_header_row(row):
+            break
+        header_rows += 1
+    column_source = rows[:header_rows] if header_rows else [max(rows, key=len)]
+    columns = sorted({round(c.x, 0) for r in column_source for c in r})
+    table = Table(rows=[_place(r, columns) for r in rows[:header_rows]], header_rows=header_rows)
+    table.row_pages = [page] * header_rows
+    for row in rows[header_rows:]:
+        if len(row) == 1:
+            add_loose_text(table, row[0].text, page)
+        else:
+            table.rows.append(_place(row, columns))
+            table.row_pages.append(page)
+    size = rows[0][0].size if rows else None
+    return Block(kind="table", text=table_text(table), pages=[page], size=size, table=table)
+
+
+def add_loose_text(table: Table, text: str, page: int) -> None:
+    """Place text that spans a whole row: an analysis note, or the rest of a broken cell.
+
+    "Analys ..." belongs to the row above it; text after an analysis note continues that
+    note (notes run on across pages); lowercase text finishes the first cell of the row above
+    (a row broken by a page end); anything else is a row of its own.
+    """
+    last = len(table.rows) - 1
+    has_body = last >= table.header_rows
+    if _is_note(text):
+        if has_body:
+            table.notes[last] = text
+        else:
+            table.leading.append(text)
+        return
+    if not has_body:
+        table.leading.append(text)
+        return
+    if last in table.notes:
+        table.notes[last] = f"{table.notes[last]} {text}".strip()
+    elif text[:1].islower():
+        table.rows[last][0] = reflow([table.rows[last][0], text])
+    else:
+        width = len(table.rows[0]) if table.rows else 1
+        table.rows.append([text] + [""] * (width - 1))
+        table.row_pages.append(page)
+
+
+def _is_note(text: str) -> bool:
+    return text.startswith("Analys") or text.startswith("Kommentar")
+
+
+def _place(row: list[Cell], columns: list[float]) -> list[str]:
+    cells = [""] * len(columns)
+    for cell in row:
+        index = 0
+        for k, x in enumerate(columns):
+            if cell.x >= x - 2:
+                index = k
+        cells[index] = f"{cells[index]} {cell.text}".strip()
+    return cells
+
+
+def table_text(table: Table) -> str:
+    """The table as text, one row per line, cells in order (as a reader sees it)."""
+    lines = []
+    for i, row in enumerate(table.rows):
+        lines.append(" ".join(c for c in row if c))
+        if i in table.notes:
+            lines.append(table.notes[i])
+    return "\n".join(lines)
+
+
+def _text_blocks(cell: Cell) -> list[Block]:
+    text = cell.text
+    if not text:
+        return []
+    kind = "list" if BULLET.match(cell.lines[0].text) else "paragraph"
+    return [
+        Block(
+            kind=kind,
+            text=text,
+            pages=[cell.page],
+            size=cell.size or None,
+            bold=cell.bold,
+            italic=cell.italic,
+        )
+    ]

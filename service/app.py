@@ -1,0 +1,169 @@
+"""The FastAPI application: thin routes over the engine, one JSON error shape for every failure."""
+
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from service.engine import Engine
+from service.errors import ApiError, error_response, validation_message
+from service.schemas import (
+    AskIn,
+    AskOut,
+    DocumentOut,
+    ErrorBody,
+    FacetsOut,
+    HealthOut,
+    SearchOut,
+)
+from service.settings import Settings
+from service.snapshot import Filters
+
+log = logging.getLogger("rapportsok")
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody},
+    404: {"model": ErrorBody},
+    422: {"model": ErrorBody},
+}
+
+
+def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
+    state: dict[str, Any] = {"engine": engine}
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if state["engine"] is None:
+            state["engine"] = Engine(settings)
+        watcher = asyncio.create_task(_watch(state, settings.watch_seconds))
+        try:
+            yield
+        finally:
+            watcher.cancel()
+
+    app = FastAPI(
+        title="Rapportsök",
+        description="Search and cited answers over Stockholm district council reports",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    _install_error_handlers(app)
+
+    def get_engine() -> Engine:
+        current = state["engine"]
+        if current is None:
+            raise ApiError(503, "the index is not loaded yet")
+        return current
+
+    EngineDep = Annotated[Engine, Depends(get_engine)]
+
+    @app.get("/api/search", response_model=SearchOut, responses=ERRORS)
+    def search(
+        engine: EngineDep,
+        q: Annotated[str, Query(description="The question or search words")],
+        k: Annotated[int, Query(ge=1, le=settings.max_k, description="Number of hits")] = 10,
+        district: Annotated[str | None, Query()] = None,
+        year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
+        doc_type: Annotated[str | None, Query()] = None,
+        goal: Annotated[str | None, Query(max_length=20)] = None,
+        unit: Annotated[str | None, Query(max_length=200)] = None,
+    ) -> dict[str, Any]:
+        """Ranked passages with citations; filters read from the question are applied and listed."""
+        query = engine.check_query(q)
+        filters = engine.check_filters(Filters(district, year, doc_type, goal, unit))
+        return engine.search_payload(engine.search(query, k=k, filters=filters))
+
+    @app.post("/api/ask", response_model=AskOut, responses=ERRORS)
+    def ask(engine: EngineDep, body: AskIn) -> dict[str, Any]:
+        """An answer composed of sentences quoted from the reports, each with citations."""
+        question = engine.check_query(body.question)
+        f = body.filters
+        filters = engine.check_filters(Filters(f.district, f.year, f.doc_type, f.goal, f.unit))
+        return engine.ask(question, filters=filters)
+
+    @app.get("/api/facets", response_model=FacetsOut)
+    def facets(engine: EngineDep) -> dict[str, Any]:
+        """Districts, years, report types, units and goals in the index, for filter menus."""
+        return engine.facets()
+
+    @app.get("/api/documents", response_model=list[DocumentOut])
+    def documents(engine: EngineDep) -> list[dict[str, Any]]:
+        """All indexed reports."""
+        return engine.documents()
+
+    @app.get("/api/documents/{doc_id}", response_model=DocumentOut, responses=ERRORS)
+    def document(engine: EngineDep, doc_id: str) -> dict[str, Any]:
+        """One report's metadata."""
+        return engine.document(doc_id)
+
+    @app.get("/api/documents/{doc_id}/pdf", responses=ERRORS)
+    def document_file(engine: EngineDep, doc_id: str) -> FileResponse:
+        """The report file itself; add #page=N to open a cited page."""
+        path, media_type = engine.document_file(doc_id)
+        return FileResponse(path, media_type=media_type, filename=path.name, content_disposition_type="inline")
+
+    @app.get("/health", response_model=HealthOut)
+    def health() -> dict[str, Any]:
+        """Whether an index is loaded, which model and build, and how big it is."""
+        current = state["engine"]
+        return current.health() if current else {
+            "status": "starting",
+            "index_loaded": False,
+            "build": None,
+            "built_at": None,
+            "model": None,
+            "model_id": None,
+            "documents": 0,
+            "chunks": 0,
+        }
+
+    web_dir = Path(settings.web_dir)
+    if web_dir.is_dir():
+        app.mount("/", StaticFiles(directory=web_dir, html=True), name="web")
+    return app
+
+
+async def _watch(state: dict[str, Any], seconds: float) -> None:
+    """Pick up a new index build (written by 'rapportsok index') without a restart."""
+    if seconds <= 0:
+        return
+    while True:
+        await asyncio.sleep(seconds)
+        engine = state.get("engine")
+        if engine is None:
+            continue
+        try:
+            if await asyncio.to_thread(engine.reload_if_changed):
+                log.info("loaded index build %s", engine.snapshot.build.name)
+        except Exception as exc:  # noqa: BLE001 - keep serving the build we have
+            log.error("new index build not loaded: %s", exc)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return error_response(exc.status, exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return error_response(422, validation_message(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        message = exc.detail if isinstance(exc.detail, str) else "request failed"
+        if exc.status_code == 404 and message == "Not Found":
+            message = "no such resource"
+        return error_response(exc.status_code, message)
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error")
+        return error_response(500, "internal error; the service keeps running")

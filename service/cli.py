@@ -1,0 +1,280 @@
+"""The `rapportsok` command: model install, index, inspect, search, ask, serve."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from service.settings import Settings, get_settings
+
+
+class CliError(Exception):
+    """A problem to report in one line, with a non-zero exit."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.run(args, get_settings()) or 0)
+    except KeyboardInterrupt:
+        print("rapportsok: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the CLI prints one clear line, never a traceback
+        from indexer.extract import ExtractionError
+        from indexer.provision import ModelProvisionError
+        from indexer.store import IndexLoadError, IndexLockedError
+        from service.runtime import ModelMismatchError
+
+        known = (
+            CliError,
+            ExtractionError,
+            ModelProvisionError,
+            IndexLoadError,
+            IndexLockedError,
+            ModelMismatchError,
+            FileNotFoundError,
+        )
+        if isinstance(exc, known):
+            print(f"rapportsok: {exc}", file=sys.stderr)
+            return 1
+        print(f"rapportsok: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rapportsok", description="Search and cited answers over district council reports"
+    )
+    sub = parser.add_subparsers(title="commands")
+
+    model = sub.add_parser("model", help="manage the embedding model")
+    model_sub = model.add_subparsers(title="model commands")
+    install = model_sub.add_parser("install", help="build the default model folder offline")
+    install.add_argument("--target", type=Path, help="folder to install into (default: setting)")
+    install.add_argument("--force", action="store_true", help="rebuild even if intact")
+    install.set_defaults(run=_cmd_model_install)
+
+    index = sub.add_parser("index", help="build or update the index")
+    index.add_argument("corpus", nargs="?", type=Path, help="folder of reports (default: corpus/)")
+    index.add_argument("--index-dir", type=Path)
+    index.add_argument("--force", action="store_true", help="re-embed everything")
+    index.set_defaults(run=_cmd_index)
+
+    inspect = sub.add_parser("inspect", help="list indexed documents, units and goals")
+    inspect.add_argument("--index-dir", type=Path)
+    inspect.add_argument("--json", action="store_true")
+    inspect.set_defaults(run=_cmd_inspect)
+
+    search = sub.add_parser("search", help="ranked passages with citations")
+    search.add_argument("query")
+    _filter_args(search)
+    search.add_argument("--k", type=int, default=10)
+    search.add_argument("--json", action="store_true", help="print machine-readable hits")
+    search.set_defaults(run=_cmd_search)
+
+    ask = sub.add_parser("ask", help="an answer built from cited passages")
+    ask.add_argument("question")
+    _filter_args(ask)
+    ask.add_argument("--json", action="store_true")
+    ask.set_defaults(run=_cmd_ask)
+
+    serve = sub.add_parser("serve", help="start the web service")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--index-dir", type=Path)
+    serve.set_defaults(run=_cmd_serve)
+    return parser
+
+
+def _filter_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--district")
+    parser.add_argument("--year", type=int)
+    parser.add_argument("--doc-type", dest="doc_type")
+    parser.add_argument("--goal")
+    parser.add_argument("--unit")
+    parser.add_argument("--index-dir", type=Path)
+
+
+def _with_index_dir(args: argparse.Namespace, settings: Settings) -> Settings:
+    index_dir = getattr(args, "index_dir", None)
+    return settings.model_copy(update={"index_dir": index_dir}) if index_dir else settings
+
+
+# ----------------------------------------------------------------------------- commands
+
+
+def _cmd_model_install(args: argparse.Namespace, settings: Settings) -> int:
+    import time
+
+    from indexer.provision import install_model
+
+    target = args.target or Path(settings.model)
+    started = time.perf_counter()
+    identity = install_model(target, force=args.force)
+    seconds = time.perf_counter() - started
+    print(f"model {identity.name} ({identity.model_id}) ready in {target} [{seconds:.1f} s]")
+    return 0
+
+
+def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
+    from indexer.build import build_index
+    from service.runtime import chunk_params, get_embedder, model_info
+
+    settings = _with_index_dir(args, settings)
+    corpus = args.corpus or settings.corpus_dir
+    model = model_info(settings)
+    report = build_index(
+        corpus,
+        settings.index_dir,
+        model,
+        lambda: get_embedder(settings.model, settings.precision),
+        params=chunk_params(settings),
+        force=args.force,
+    )
+    for failure in report.failures:
+        print(f"could not index {failure}", file=sys.stderr)
+    state = "up to date" if report.up_to_date else f"build {report.build}"
+    print(
+        f"{report.documents} documents, {report.pages} pages, {report.chunks} chunks "
+        f"({len(report.new)} new, {len(report.changed)} changed, {len(report.removed)} removed, "
+        f"{len(report.unchanged)} unchanged; {report.embedded_chunks} chunks embedded) "
+        f"in {report.seconds:.1f} s; {state}"
+    )
+    return 1 if report.failures else 0
+
+
+def _cmd_inspect(args: argparse.Namespace, settings: Settings) -> int:
+    from service.snapshot import load_snapshot
+
+    settings = _with_index_dir(args, settings)
+    snapshot = load_snapshot(settings.index_dir)
+    summary = _inspect_summary(snapshot)
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+        return 0
+    manifest = snapshot.manifest
+    print(f"index {snapshot.build.name} built {manifest.built_at} with {manifest.model.get('name')}")
+    for doc in summary["documents"]:
+        print(
+            f"\n{doc['title']}\n  {doc['district']} {doc['year']} {doc['doc_type']} | "
+            f"{doc['pages']} pages, {doc['chunks']} chunks | file {doc['name']}"
+        )
+        if doc["units"]:
+            print(f"  units ({len(doc['units'])}): " + "; ".join(doc["units"]))
+        print(f"  goals ({len(doc['goals'])}):")
+        for goal in doc["goals"]:
+            print(f"    {goal}")
+    return 0
+
+
+def _inspect_summary(snapshot: Any) -> dict[str, Any]:
+    documents = []
+    for doc in sorted(snapshot.documents.values(), key=lambda d: (d.year or 0, d.name)):
+        chunks = [c for c in snapshot.chunks if c.doc_id == doc.doc_id]
+        goals: dict[str, None] = {}
+        for chunk in chunks:
+            for goal in chunk.goals:
+                if goal.level != "enhetsmal":
+                    goals.setdefault(goal.label, None)
+        documents.append(
+            {
+                "doc_id": doc.doc_id,
+                "name": doc.name,
+                "title": doc.title,
+                "district": doc.district,
+                "year": doc.year,
+                "doc_type": doc.doc_type,
+                "units": doc.units,
+                "pages": doc.page_count,
+                "chunks": len(chunks),
+                "goals": sorted(goals, key=_goal_sort_key),
+            }
+        )
+    return {"build": snapshot.build.name, "documents": documents}
+
+
+def _goal_sort_key(label: str) -> tuple[int, ...]:
+    import re
+
+    match = re.search(r"(\d+(?:\.\d+)*)", label)
+    return tuple(int(p) for p in match.group(1).split(".")) if match else (99,)
+
+
+def _filters(args: argparse.Namespace) -> Any:
+    from service.snapshot import Filters
+
+    return Filters(
+        district=args.district, year=args.year, doc_type=args.doc_type, goal=args.goal, unit=args.unit
+    )
+
+
+def _cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    from service.engine import open_engine
+
+    settings = _with_index_dir(args, settings)
+    engine = open_engine(settings)
+    if args.k < 1 or args.k > settings.max_k:
+        raise CliError(f"--k must be between 1 and {settings.max_k}")
+    result = engine.search(args.query, k=args.k, filters=_filters(args))
+    payload = engine.search_payload(result)
+    if args.json:
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        return 0
+    applied = payload["filters"]
+    if applied:
+        print("filters: " + ", ".join(f"{k}={v}" for k, v in applied.items()))
+    for rank, hit in enumerate(payload["hits"], start=1):
+        pages = "-".join(str(p) for p in (hit["pages"][:1] + hit["pages"][-1:] if len(hit["pages"]) > 1 else hit["pages"]))
+        goal = hit["goal"]
+        goal_text = f" | mål {goal['number']} {goal['title']}" if goal else ""
+        print(f"\n[{rank}] {hit['score']:.3f} {hit['title']} | s. {pages}{goal_text}")
+        print(f"    {hit['section']}")
+        text = " ".join(hit["text"].split())
+        print(f"    {text[:400]}{'…' if len(text) > 400 else ''}")
+        if hit.get("also_in"):
+            print(f"    (även i {len(hit['also_in'])} andra rapportdelar)")
+    if not payload["hits"]:
+        print("Inga träffar.")
+    return 0
+
+
+def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from service.engine import open_engine
+
+    settings = _with_index_dir(args, settings)
+    engine = open_engine(settings)
+    answer = engine.ask(args.question, filters=_filters(args))
+    if args.json:
+        print(json.dumps(answer, ensure_ascii=False, indent=2))
+        return 0
+    print(engine.format_answer(answer))
+    return 0
+
+
+def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from service.app import create_app
+
+    update: dict[str, Any] = {}
+    if args.host:
+        update["host"] = args.host
+    if args.port:
+        update["port"] = args.port
+    if args.index_dir:
+        update["index_dir"] = args.index_dir
+    settings = settings.model_copy(update=update)
+    app = create_app(settings)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", access_log=False)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,254 @@
+"""The search engine as the CLI and the API see it: one snapshot, one model, swappable.
+
+`Engine.reload_if_changed()` loads a new build when `current` points somewhere new; requests
+already running keep the snapshot they started with, so a switch never breaks them.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+from typing import Any
+
+from indexer import store
+from indexer.metadata import fold
+from service.errors import ApiError
+from service.highlight import highlight_spans
+from service.query import Vocabulary, understand
+from service.retrieval import Hit, SearchResult, Searcher
+from service.runtime import ensure_model_matches, get_embedder, model_info
+from service.settings import Settings
+from service.snapshot import Filters, Snapshot, load_snapshot
+
+GOAL_NUMBER = re.compile(r"^\d{1,2}(\.\d{1,2}){0,3}$")
+
+
+class Engine:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.index_dir = Path(settings.index_dir)
+        self.model = model_info(settings)
+        self._lock = threading.Lock()
+        self._searcher: Searcher | None = None
+        self.reload()
+
+    @property
+    def searcher(self) -> Searcher:
+        assert self._searcher is not None
+        return self._searcher
+
+    @property
+    def snapshot(self) -> Snapshot:
+        return self.searcher.snapshot
+
+    def reload(self) -> bool:
+        """Load the current build if it is not the one in use; True if it changed."""
+        with self._lock:
+            build = store.current_build(self.index_dir)
+            if self._searcher is not None and build == self._searcher.snapshot.build:
+                return False
+            snapshot = load_snapshot(self.index_dir)
+            ensure_model_matches(snapshot.manifest.model, self.model, self.index_dir)
+            encoder = get_embedder(self.settings.model, self.settings.precision)
+            self._searcher = Searcher(snapshot, encoder)
+            return True
+
+    def reload_if_changed(self) -> bool:
+        build = store.current_build(self.index_dir)
+        current = self._searcher.snapshot.build if self._searcher else None
+        return self.reload() if build is not None and build != current else False
+
+    # ------------------------------------------------------------------ search
+
+    def vocabulary(self) -> Vocabulary:
+        snapshot = self.snapshot
+        docs = snapshot.documents.values()
+        return Vocabulary(
+            districts=frozenset(d.district for d in docs if d.district),
+            years=frozenset(d.year for d in docs if d.year),
+            units=tuple(sorted({u for d in docs for u in d.units})),
+        )
+
+    def search(self, query: str, k: int = 10, filters: Filters | None = None) -> SearchResult:
+        """Search with the filters given plus those read from the question."""
+        searcher = self.searcher
+        intent = understand(query, filters or Filters(), self.vocabulary())
+        return searcher.search(query, k=k, filters=intent.filters, boost_doc_type=intent.boost_doc_type)
+
+    def search_payload(self, result: SearchResult) -> dict[str, Any]:
+        applied: dict[str, Any] = dict(result.filters.active())
+        if result.boost_doc_type:
+            applied["boost_doc_type"] = result.boost_doc_type
+        return {
+            "query": result.query,
+            "filters": applied,
+            "hits": [self.hit_payload(hit, result.query) for hit in result.hits],
+        }
+
+    # ------------------------------------------------------------------ input checks
+
+    def check_query(self, text: str) -> str:
+        query = " ".join(text.split())
+        if not query:
+            raise ApiError(422, "q: the question is empty")
+        if len(query) > self.settings.max_query_chars:
+            raise ApiError(
+                422, f"q: the question is {len(query)} characters; at most {self.settings.max_query_chars}"
+            )
+        if not re.search(r"\w", query):
+            raise ApiError(422, "q: the question has no words")
+        return query
+
+    def check_filters(self, filters: Filters) -> Filters:
+        """Unknown filter values are errors (naming the field and the values that exist)."""
+        facets = self.facets()
+        checks = [
+            ("district", filters.district, facets["districts"]),
+            ("doc_type", filters.doc_type, facets["doc_types"] + ["tertialrapport"]),
+            ("unit", filters.unit, facets["units"]),
+        ]
+        for name, value, known in checks:
+            if value is not None and fold(value) not in {fold(v) for v in known}:
+                raise ApiError(400, f"{name}: unknown value {value!r}; known: {', '.join(known) or 'none'}")
+        if filters.year is not None and filters.year not in facets["years"]:
+            years = ", ".join(str(y) for y in facets["years"])
+            raise ApiError(400, f"year: no reports from {filters.year} in the index; known: {years}")
+        if filters.goal is not None and not GOAL_NUMBER.match(filters.goal.strip()):
+            raise ApiError(422, f"goal: {filters.goal!r} is not a goal number like 1.3 or 1.3.2")
+        return Filters(
+            district=self._canonical(filters.district, facets["districts"]),
+            year=filters.year,
+            doc_type=filters.doc_type and fold(filters.doc_type).replace(" ", "-"),
+            goal=filters.goal and filters.goal.strip().rstrip("."),
+            unit=self._canonical(filters.unit, facets["units"]),
+        )
+
+    @staticmethod
+    def _canonical(value: str | None, known: list[str]) -> str | None:
+        if value is None:
+            return None
+        return next((k for k in known if fold(k) == fold(value)), value)
+
+    # ------------------------------------------------------------------ listings
+
+    def facets(self) -> dict[str, Any]:
+        snapshot = self.snapshot
+        docs = list(snapshot.documents.values())
+        goals: dict[tuple[str, int | None], dict[str, Any]] = {}
+        for chunk in snapshot.chunks:
+            year = snapshot.documents[chunk.doc_id].year
+            for goal in chunk.goals:
+                if goal.number:
+                    goals.setdefault(
+                        (goal.number, year),
+                        {"number": goal.number, "title": goal.title, "year": year, "level": goal.level},
+                    )
+        ordered = sorted(goals.values(), key=lambda g: (g["year"] or 0, _number_key(g["number"])))
+        return {
+            "districts": sorted({d.district for d in docs if d.district}),
+            "years": sorted({d.year for d in docs if d.year}),
+            "doc_types": sorted({d.doc_type for d in docs if d.doc_type}),
+            "units": sorted({u for d in docs for u in d.units}),
+            "goals": ordered,
+        }
+
+    def documents(self) -> list[dict[str, Any]]:
+        snapshot = self.snapshot
+        counts: dict[str, int] = {}
+        for chunk in snapshot.chunks:
+            counts[chunk.doc_id] = counts.get(chunk.doc_id, 0) + 1
+        return [
+            {
+                "id": d.doc_id,
+                "name": d.name,
+                "title": d.title,
+                "district": d.district,
+                "year": d.year,
+                "doc_type": d.doc_type,
+                "units": d.units,
+                "pages": d.page_count,
+                "chunks": counts.get(d.doc_id, 0),
+                "pdf": f"/api/documents/{d.doc_id}/pdf" if d.name.lower().endswith(".pdf") else None,
+            }
+            for d in sorted(snapshot.documents.values(), key=lambda d: (d.year or 0, d.name))
+        ]
+
+    def document(self, doc_id: str) -> dict[str, Any]:
+        for doc in self.documents():
+            if doc["id"] == doc_id:
+                return doc
+        raise ApiError(404, f"document {doc_id[:80]!r} not found")
+
+    def document_file(self, doc_id: str) -> tuple[Path, str]:
+        """The file of an indexed document; only names recorded in the index are served."""
+        snapshot = self.snapshot
+        doc = snapshot.documents.get(doc_id)
+        if doc is None:
+            raise ApiError(404, f"document {doc_id[:80]!r} not found")
+        corpus = Path(snapshot.manifest.corpus_dir).resolve()
+        path = (corpus / doc.name).resolve()
+        if path.parent != corpus or not path.is_file():
+            raise ApiError(404, f"the file of document {doc_id!r} is no longer in the corpus")
+        media = "application/pdf" if path.suffix.lower() == ".pdf" else "text/plain; charset=utf-8"
+        return path, media
+
+    def health(self) -> dict[str, Any]:
+        snapshot = self.snapshot
+        return {
+            "status": "ok",
+            "index_loaded": True,
+            "build": snapshot.build.name,
+            "built_at": snapshot.manifest.built_at,
+            "model": str(snapshot.manifest.model.get("name")),
+            "model_id": snapshot.model_id,
+            "documents": len(snapshot.documents),
+            "chunks": len(snapshot.chunks),
+        }
+
+    def hit_payload(self, hit: Hit, query: str) -> dict[str, Any]:
+        chunk, doc = hit.chunk, hit.document
+        goal = chunk.goal
+        snapshot = self.snapshot
+        also = []
+        for row in hit.also_in:
+            other = snapshot.chunks[row]
+            also.append(
+                {
+                    "document": snapshot.documents[other.doc_id].name,
+                    "unit": other.unit,
+                    "page": other.pages[0] if other.pages else None,
+                }
+            )
+        return {
+            "text": chunk.text,
+            "score": round(hit.score, 4),
+            "document": doc.name,
+            "doc_id": doc.doc_id,
+            "title": doc.title,
+            "district": doc.district,
+            "year": doc.year,
+            "doc_type": doc.doc_type,
+            "unit": chunk.unit,
+            "goal": {"number": goal.number, "title": goal.title, "level": goal.level}
+            if goal
+            else None,
+            "goals": [
+                {"number": g.number, "title": g.title, "level": g.level} for g in chunk.goals
+            ],
+            "section": chunk.section,
+            "page": chunk.pages[0] if chunk.pages else None,
+            "pages": chunk.pages,
+            "kind": chunk.kind,
+            "assessment": chunk.assessment,
+            "highlights": highlight_spans(chunk.text, query),
+            "also_in": also,
+        }
+
+
+def _number_key(number: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in number.split(".") if p.isdigit())
+
+
+def open_engine(settings: Settings) -> Engine:
+    return Engine(settings)
