@@ -4,15 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Literal, Protocol
 
 import faiss
 import numpy as np
 
+from indexer.metadata import fold
 from indexer.models import Chunk, DocumentInfo
+from service.lexical import LexicalIndex, looks_english
 from service.snapshot import Filters, Snapshot
 
-CANDIDATES = 100
+
+@dataclass(frozen=True)
+class FusionParams:
+    """How dense and BM25 scores combine (tuned on the dev questions, see eval/tune.py)."""
+
+    method: Literal["minmax", "rrf", "dense", "bm25"] = "minmax"
+    candidates: int = 100
+    dense_weight: float = 0.6
+    english_dense_weight: float = 1.0
+    doc_type_boost: float = 0.05
+    rrf_k: int = 60
 
 
 class QueryEncoder(Protocol):
@@ -26,6 +38,7 @@ class Hit:
     chunk: Chunk
     document: DocumentInfo
     also_in: list[int] = field(default_factory=list)
+    dense: float = 0.0
 
 
 @dataclass
@@ -39,9 +52,21 @@ class SearchResult:
 class Searcher:
     """Searches one snapshot; thread-safe because nothing in it changes after creation."""
 
-    def __init__(self, snapshot: Snapshot, encoder: QueryEncoder) -> None:
+    def __init__(
+        self,
+        snapshot: Snapshot,
+        encoder: QueryEncoder,
+        params: FusionParams | None = None,
+        lexical: LexicalIndex | None = None,
+    ) -> None:
         self.snapshot = snapshot
         self.encoder = encoder
+        self.params = params or FusionParams()
+        self.lexical = lexical or LexicalIndex([c.embed_text for c in snapshot.chunks])
+        self.matrix = snapshot.vectors.reconstruct_n(0, snapshot.vectors.ntotal)
+        self._doc_types = np.array(
+            [fold(snapshot.documents[c.doc_id].doc_type or "") for c in snapshot.chunks], dtype=object
+        )
 
     def search(
         self, query: str, k: int = 10, filters: Filters | None = None, boost_doc_type: str | None = None
@@ -58,20 +83,56 @@ class Searcher:
         vectors = self.encoder.encode_queries(list(queries))
         boosts = boosts or [None] * len(queries)
         return [
-            SearchResult(query=q, filters=f, hits=self._rank(vectors[i], k, f, b), boost_doc_type=b)
+            SearchResult(
+                query=q, filters=f, hits=self._rank(q, vectors[i], k, f, b), boost_doc_type=b
+            )
             for i, (q, f, b) in enumerate(zip(queries, filters, boosts, strict=True))
         ]
 
-    def _rank(self, vector: np.ndarray, k: int, filters: Filters, boost: str | None) -> list[Hit]:
-        scores = self._dense(vector, filters)
-        return self._collapse(scores, k)
-
-    def _dense(self, vector: np.ndarray, filters: Filters) -> dict[int, float]:
+    def scores(
+        self, query: str, vector: np.ndarray, filters: Filters, boost: str | None = None
+    ) -> dict[int, float]:
+        """Fused scores of the candidate chunks (dense top-N plus BM25 top-N, within filters)."""
         allowed = self.snapshot.ids_matching(filters)
         if allowed is not None and len(allowed) == 0:
             return {}
+        p = self.params
+        dense = self._dense(vector, allowed) if p.method != "bm25" else {}
+        if p.method == "dense":
+            return dense
+        bm25 = self.lexical.scores(query)
+        if allowed is not None:
+            masked = np.zeros_like(bm25)
+            masked[allowed] = bm25[allowed]
+            bm25 = masked
+        top_lex = [int(i) for i in np.argsort(-bm25)[: p.candidates] if bm25[i] > 0]
+        if p.method == "bm25":
+            return {i: float(bm25[i]) for i in top_lex}
+        rows = np.array(sorted(set(dense) | set(top_lex)), dtype=np.int64)
+        if len(rows) == 0:
+            return {}
+        d = self.matrix[rows] @ vector.astype(np.float32)
+        b = bm25[rows]
+        if p.method == "rrf":
+            fused = _rrf(d, p.rrf_k) + _rrf(b, p.rrf_k) * (0 if looks_english(query) else 1)
+        else:
+            weight = p.english_dense_weight if looks_english(query) else p.dense_weight
+            fused = weight * _minmax(d) + (1 - weight) * _max_scaled(b)
+        if boost:
+            wanted = fold(boost)
+            fused = fused + p.doc_type_boost * np.array(
+                [str(t).startswith(wanted) for t in self._doc_types[rows]], dtype=np.float32
+            )
+        return {int(r): float(s) for r, s in zip(rows, fused, strict=True)}
+
+    def _rank(
+        self, query: str, vector: np.ndarray, k: int, filters: Filters, boost: str | None
+    ) -> list[Hit]:
+        return self._collapse(self.scores(query, vector, filters, boost), k)
+
+    def _dense(self, vector: np.ndarray, allowed: np.ndarray | None) -> dict[int, float]:
         n = len(allowed) if allowed is not None else self.snapshot.vectors.ntotal
-        top = min(CANDIDATES, n)
+        top = min(self.params.candidates, n)
         if top == 0:
             return {}
         params = None
@@ -103,3 +164,21 @@ class Searcher:
             if len(hits) >= k:
                 break
         return hits
+
+
+def _minmax(values: np.ndarray) -> np.ndarray:
+    low, high = float(values.min()), float(values.max())
+    if high - low < 1e-9:
+        return np.ones_like(values)
+    return (values - low) / (high - low)
+
+
+def _max_scaled(values: np.ndarray) -> np.ndarray:
+    high = float(values.max())
+    return values / high if high > 0 else np.zeros_like(values)
+
+
+def _rrf(values: np.ndarray, k: int) -> np.ndarray:
+    ranks = np.empty(len(values), dtype=np.float32)
+    ranks[np.argsort(-values)] = np.arange(1, len(values) + 1)
+    return 1.0 / (k + ranks)

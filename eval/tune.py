@@ -1,0 +1,77 @@
+"""Compare ways of fusing dense and BM25 scores on the dev questions (no filters given).
+
+    python -m eval.tune [--out eval/results/fusion.md]
+
+Each variant runs the same questions with the same query understanding as /api/search; the
+query vectors are computed once and shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from eval.metrics import QuestionResult, gold_ranks, summarise
+from eval.run import HERE, load_questions
+from service.engine import Engine
+from service.query import understand
+from service.retrieval import FusionParams, Searcher
+from service.settings import get_settings
+from service.snapshot import Filters
+
+VARIANTS: dict[str, FusionParams] = {
+    "dense only": FusionParams(method="dense"),
+    "bm25 only": FusionParams(method="bm25"),
+    "rrf (k=60)": FusionParams(method="rrf"),
+    **{
+        f"minmax dense {w:.1f}": FusionParams(method="minmax", dense_weight=w)
+        for w in (0.4, 0.5, 0.6, 0.7, 0.8)
+    },
+    "minmax 0.6, no english rule": FusionParams(method="minmax", english_dense_weight=0.6),
+    "minmax 0.6, no doc-type boost": FusionParams(method="minmax", doc_type_boost=0.0),
+}
+
+
+def evaluate(engine: Engine, searcher: Searcher, questions: list[dict[str, Any]], vectors: Any) -> Any:
+    results = []
+    vocab = engine.vocabulary()
+    for q, vector in zip(questions, vectors, strict=True):
+        intent = understand(q["question"], Filters(), vocab)
+        scores = searcher.scores(q["question"], vector, intent.filters, intent.boost_doc_type)
+        hits = searcher._collapse(scores, 10)
+        ranks = gold_ranks([h.chunk.text for h in hits], [g["quote"] for g in q["gold"]])
+        results.append(QuestionResult(q["id"], q["kind"], ranks))
+    return summarise(results)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--questions", type=Path, default=HERE / "dev.jsonl")
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    engine = Engine(get_settings())
+    base = engine.searcher
+    questions = [q for q in load_questions(args.questions) if q.get("gold")]
+    vectors = base.encoder.encode_queries([q["question"] for q in questions])
+    lines = [
+        "| variant | R@10 | MRR@10 | trend all-found | english R@10 | paraphrase R@10 | number R@10 |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, params in VARIANTS.items():
+        searcher = Searcher(base.snapshot, base.encoder, params=params, lexical=base.lexical)
+        s = evaluate(engine, searcher, questions, vectors)
+        k = s.by_kind
+        lines.append(
+            f"| {name} | {s.recall:.3f} | {s.mrr:.3f} | {k['trend']['all_found']:.3f} | "
+            f"{k['english']['recall']:.3f} | {k['paraphrase']['recall']:.3f} | {k['number']['recall']:.3f} |"
+        )
+        print(lines[-1], flush=True)
+    if args.out:
+        args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
