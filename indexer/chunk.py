@@ -140,7 +140,7 @@ def _row_chunk(
     pages = [page] if page else []
     chunk = _chunk(info, section, text, embed, "table", pages)
     chunk.table_header = header
-    chunk.table_row = row
+    chunk.table_rows = [row]
     chunk.table_note = note
     return chunk
 
@@ -162,16 +162,12 @@ def _row_group_chunks(
                 lines.append(table.notes[index])
         text = "\n".join(line for line in lines if line)
         pages = sorted({table.row_pages[i] for i in group if i < len(table.row_pages)})
-        out.append(
-            _chunk(
-                info,
-                section,
-                text,
-                _context(info, section, params) + text,
-                "table",
-                pages or block.pages,
-            )
+        chunk = _chunk(
+            info, section, text, _context(info, section, params) + text, "table", pages or block.pages
         )
+        chunk.table_header = table.header or None
+        chunk.table_rows = [table.rows[i] for i in group]
+        out.append(chunk)
         group.clear()
 
     size = len(header_line)

@@ -164,7 +164,7 @@ class Chunk:
     ordinal: int = 0
     assessment: str | None = None
     table_header: list[str] | None = None
-    table_row: list[str] | None = None
+    table_rows: list[list[str]] | None = None
     table_note: str | None = None
 
     @property

@@ -78,7 +78,7 @@ CREATE TABLE chunks (
     id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(doc_id),
     ordinal INTEGER, kind TEXT, text TEXT NOT NULL, embed_text TEXT NOT NULL, pages TEXT,
     first_page INTEGER, section TEXT, goals TEXT, goal_number TEXT, goal_title TEXT,
-    unit TEXT, content_hash TEXT, assessment TEXT, table_header TEXT, table_row TEXT,
+    unit TEXT, content_hash TEXT, assessment TEXT, table_header TEXT, table_rows TEXT,
     table_note TEXT
 );
 CREATE INDEX chunks_doc ON chunks(doc_id);
@@ -228,7 +228,7 @@ def _chunk_row(row_id: int, c: Chunk) -> tuple[Any, ...]:
         c.content_hash,
         c.assessment,
         json.dumps(c.table_header, ensure_ascii=False) if c.table_header else None,
-        json.dumps(c.table_row, ensure_ascii=False) if c.table_row else None,
+        json.dumps(c.table_rows, ensure_ascii=False) if c.table_rows else None,
         c.table_note,
     )
 
@@ -360,6 +360,6 @@ def _chunk_from_row(r: sqlite3.Row) -> Chunk:
         ordinal=r["ordinal"] or 0,
         assessment=r["assessment"],
         table_header=json.loads(r["table_header"]) if r["table_header"] else None,
-        table_row=json.loads(r["table_row"]) if r["table_row"] else None,
+        table_rows=json.loads(r["table_rows"]) if r["table_rows"] else None,
         table_note=r["table_note"],
     )

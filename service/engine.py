@@ -13,6 +13,7 @@ from typing import Any
 
 from indexer import store
 from indexer.metadata import fold
+from service.answer import Answer, Answerer
 from service.errors import ApiError
 from service.highlight import highlight_spans
 from service.query import Vocabulary, understand
@@ -51,7 +52,9 @@ class Engine:
             snapshot = load_snapshot(self.index_dir)
             ensure_model_matches(snapshot.manifest.model, self.model, self.index_dir)
             encoder = get_embedder(self.settings.model, self.settings.precision)
-            self._searcher = Searcher(snapshot, encoder)
+            searcher = Searcher(snapshot, encoder)
+            self._answerer = Answerer(encoder, searcher.lexical)
+            self._searcher = searcher
             return True
 
     def reload_if_changed(self) -> bool:
@@ -85,6 +88,76 @@ class Engine:
             "filters": applied,
             "hits": [self.hit_payload(hit, result.query) for hit in result.hits],
         }
+
+    # ------------------------------------------------------------------ answers
+
+    def ask(self, question: str, filters: Filters | None = None) -> dict[str, Any]:
+        """An answer of cited report sentences (a timeline for questions about change)."""
+        searcher, answerer = self.searcher, self._answerer
+        intent = understand(question, filters or Filters(), self.vocabulary())
+        vector = searcher.encoder.encode_queries([question])[0]
+        k = answerer.params.timeline_passages if intent.timeline else answerer.params.passages
+        result = searcher.search_vector(question, vector, k, intent.filters, intent.boost_doc_type)
+        answer = answerer.answer(question, vector, result.hits, intent.timeline)
+        applied: dict[str, Any] = dict(intent.filters.active())
+        if intent.boost_doc_type:
+            applied["boost_doc_type"] = intent.boost_doc_type
+        return self.answer_payload(answer, applied)
+
+    def answer_payload(self, answer: Answer, applied: dict[str, Any]) -> dict[str, Any]:
+        citations = []
+        for number, hit in enumerate(answer.citations, start=1):
+            chunk, doc = hit.chunk, hit.document
+            goal = chunk.goal
+            citations.append(
+                {
+                    "id": number,
+                    "document": doc.name,
+                    "doc_id": doc.doc_id,
+                    "title": doc.title,
+                    "year": doc.year,
+                    "district": doc.district,
+                    "doc_type": doc.doc_type,
+                    "unit": chunk.unit,
+                    "page": chunk.pages[0] if chunk.pages else None,
+                    "pages": chunk.pages,
+                    "section": chunk.section,
+                    "goal": {"number": goal.number, "title": goal.title, "level": goal.level}
+                    if goal
+                    else None,
+                    "quote": chunk.text,
+                }
+            )
+        text = " ".join(
+            f"{sentence} " + "".join(f"[{n}]" for n in numbers)
+            for sentence, numbers in answer.sentences
+        )
+        if answer.kind == "timeline":
+            text = "\n".join(
+                f"{sentence} " + "".join(f"[{n}]" for n in numbers)
+                for sentence, numbers in answer.sentences
+            )
+        return {
+            "question": answer.question,
+            "answered": answer.answered,
+            "answer": text if answer.answered else (answer.message or ""),
+            "sentences": [{"text": s, "citations": n} for s, n in answer.sentences],
+            "citations": citations,
+            "timeline": answer.timeline,
+            "filters": applied,
+            "kind": answer.kind,
+            "message": answer.message,
+        }
+
+    @staticmethod
+    def format_answer(payload: dict[str, Any]) -> str:
+        """The answer for a terminal: text, then the numbered sources."""
+        lines = [payload["answer"]]
+        for c in payload["citations"]:
+            pages = ",".join(str(p) for p in c["pages"]) or "?"
+            unit = f", {c['unit']}" if c["unit"] else ""
+            lines.append(f"  [{c['id']}] {c['title']}{unit}, s. {pages} — {c['section']}")
+        return "\n".join(lines)
 
     # ------------------------------------------------------------------ input checks
 

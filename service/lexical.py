@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 import bm25s
@@ -32,7 +33,12 @@ class LexicalIndex:
         self.size = len(texts)
         self._bm25 = bm25s.BM25(k1=1.2, b=0.75)
         corpus = [self.analyzer.terms(t) or ["\u2400"] for t in texts]
+        self._df: Counter[str] = Counter(term for terms in corpus for term in set(terms))
         self._bm25.index(corpus, show_progress=False)
+
+    def document_frequency(self, term: str) -> int:
+        """In how many chunks the term occurs."""
+        return self._df.get(term, 0)
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of each chunk for the query (zeros when no term is known)."""

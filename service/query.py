@@ -44,6 +44,7 @@ class QueryIntent:
     boost_doc_type: str | None = None
     years_mentioned: list[int] = field(default_factory=list)
     trend: bool = False
+    timeline: bool = False
     read_from_question: dict[str, object] = field(default_factory=dict)
 
 
@@ -85,11 +86,15 @@ def understand(question: str, given: Filters, vocab: Vocabulary) -> QueryIntent:
     if doc_type is None:
         boost = _doc_type(lower)
     filters = Filters(district=district, year=year, doc_type=doc_type, goal=goal, unit=unit)
+    # A comparison with a year the index does not hold ("2024 jämfört med 2023") is answered
+    # from the one report that makes it, not as a timeline across reports.
+    timeline = trend and (len(known_years) >= 2 or not years)
     return QueryIntent(
         filters=filters,
         boost_doc_type=boost,
         years_mentioned=years,
         trend=trend,
+        timeline=timeline,
         read_from_question=found,
     )
 

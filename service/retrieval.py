@@ -89,6 +89,13 @@ class Searcher:
             for i, (q, f, b) in enumerate(zip(queries, filters, boosts, strict=True))
         ]
 
+    def search_vector(
+        self, query: str, vector: np.ndarray, k: int, filters: Filters, boost: str | None = None
+    ) -> SearchResult:
+        """Search with a query vector already computed (the answerer reuses it)."""
+        hits = self._rank(query, vector, k, filters, boost)
+        return SearchResult(query=query, filters=filters, hits=hits, boost_doc_type=boost)
+
     def scores(
         self, query: str, vector: np.ndarray, filters: Filters, boost: str | None = None
     ) -> dict[int, float]:

@@ -1,0 +1,293 @@
+"""Answers built from the reports' own sentences, each with citations; timelines for change.
+
+The passages found by search are cut into sentences (a table row becomes one sentence that
+names its columns). Each sentence is scored against the question with the embedding model and
+by the question's rare words it contains; the best few form the answer. Nothing is written
+that is not in a report. When the best sentence is too weak, or the question asks for a kind
+of fact (an amount, a number, a time) that no good sentence contains, the answer says so.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+
+from indexer.models import Chunk, DocumentInfo
+from service.lexical import LexicalIndex, looks_english
+from service.retrieval import Hit
+from service.sentences import figures, split_sentences
+
+DOC_TYPE_ORDER = {
+    "verksamhetsplan": 0,
+    "tertialrapport-1": 1,
+    "tertialrapport-2": 2,
+    "verksamhetsberattelse": 3,
+}
+DOC_TYPE_NAMES = {
+    "verksamhetsplan": "Verksamhetsplan",
+    "tertialrapport-1": "Tertialrapport 1",
+    "tertialrapport-2": "Tertialrapport 2",
+    "verksamhetsberattelse": "Verksamhetsberättelse",
+}
+NOT_FOUND = "Hittade inget svar i rapporterna."
+AMOUNT_Q = re.compile(
+    r"\b(vad kostade|vad kostar|vad kostade|hur mycket (pengar|kostade|kostar|söktes|fick)|"
+    r"kostnaden för|how much (money|did|does|was)|what did .* cost)\b",
+    re.I,
+)
+AMOUNT = re.compile(r"\d[\d ,.]*\s*(mnkr|tkr|kr\b|kronor|miljon|miljoner|miljard)|\bmnkr\b", re.I)
+COUNT_Q = re.compile(r"\b(hur många|how many)\b", re.I)
+COUNT = re.compile(r"\d|\b(en|ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|hälften)\b", re.I)
+WHEN_Q = re.compile(r"^\s*(när|when)\b", re.I)
+WHEN = re.compile(
+    r"\b(19|20)\d{2}\b|\b(januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|"
+    r"november|december|våren|hösten|sommaren|vintern|under året|tertial|kvartal|vecka)\b",
+    re.I,
+)
+SHARE_Q = re.compile(r"\b(hur stor andel|vilken andel|hur stor del|what share|what proportion)\b", re.I)
+SHARE = re.compile(r"%|\bprocent\b|\bandel\b|\bhälften\b", re.I)
+
+
+class SentenceEncoder(Protocol):
+    def encode_documents(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class AnswerParams:
+    """Thresholds for answering; chosen on the dev questions (see eval/results/answers.md)."""
+
+    passages: int = 5
+    max_sentences: int = 3
+    max_candidates: int = 40
+    min_score: float = 0.853
+    min_score_english: float = 0.80
+    keep_within: float = 0.04
+    rare_weight: float = 0.08
+    timeline_passages: int = 12
+    timeline_min_share: float = 0.5
+
+
+@dataclass
+class Candidate:
+    hit_rank: int
+    hit: Hit
+    text: str
+    score: float = 0.0
+    similarity: float = 0.0
+    rare: float = 0.0
+
+
+@dataclass
+class Answer:
+    question: str
+    answered: bool
+    kind: str
+    sentences: list[tuple[str, list[int]]] = field(default_factory=list)
+    citations: list[Hit] = field(default_factory=list)
+    timeline: list[dict[str, Any]] | None = None
+    message: str | None = None
+
+
+class Answerer:
+    def __init__(
+        self,
+        encoder: SentenceEncoder,
+        lexical: LexicalIndex,
+        params: AnswerParams | None = None,
+    ) -> None:
+        self.encoder = encoder
+        self.lexical = lexical
+        self.params = params or AnswerParams()
+
+    def answer(
+        self, question: str, query_vector: np.ndarray, hits: list[Hit], trend: bool
+    ) -> Answer:
+        candidates = self._candidates(hits[: self.params.timeline_passages if trend else self.params.passages])
+        if not candidates:
+            return Answer(question, False, "none", message=NOT_FOUND)
+        self._score(question, query_vector, candidates)
+        best = max(candidates, key=lambda c: c.score)
+        floor = self.params.min_score_english if looks_english(question) else self.params.min_score
+        if best.score < floor:
+            return Answer(question, False, "none", message=NOT_FOUND)
+        if trend:
+            timeline = self._timeline(question, candidates, best.score, floor)
+            if timeline is not None:
+                return timeline
+        chosen = self._choose(question, candidates, floor)
+        if not chosen:
+            return Answer(question, False, "none", message=NOT_FOUND)
+        return self._passage_answer(question, chosen)
+
+    # ------------------------------------------------------------------ candidates
+
+    def _candidates(self, hits: list[Hit]) -> list[Candidate]:
+        out: list[Candidate] = []
+        for rank, hit in enumerate(hits):
+            for sentence in sentences_of(hit.chunk):
+                out.append(Candidate(hit_rank=rank, hit=hit, text=sentence))
+                if len(out) >= self.params.max_candidates:
+                    return out
+        return out
+
+    def _score(self, question: str, vector: np.ndarray, candidates: list[Candidate]) -> None:
+        texts = [c.text[:400] for c in candidates]
+        sentence_vectors = self.encoder.encode_documents(texts)
+        similarity = sentence_vectors @ vector.astype(np.float32)
+        weights = self._rare_term_weights(question)
+        total = sum(weights.values()) or 1.0
+        for c, sim in zip(candidates, similarity, strict=True):
+            terms = set(self.lexical.analyzer.terms(c.text))
+            c.similarity = float(sim)
+            c.rare = sum(w for t, w in weights.items() if t in terms) / total
+            c.score = c.similarity + self.params.rare_weight * c.rare - 0.002 * c.hit_rank
+
+    def _rare_term_weights(self, question: str) -> dict[str, float]:
+        """Question terms weighted by how rare they are in the corpus (unknown terms count most)."""
+        index = self.lexical
+        weights: dict[str, float] = {}
+        for term in set(index.analyzer.terms(question)):
+            df = index.document_frequency(term)
+            weights[term] = math.log((index.size + 1) / (df + 1))
+        return weights
+
+    def _choose(self, question: str, candidates: list[Candidate], floor: float) -> list[Candidate]:
+        """The best sentences close to the top score, that together hold what the question asks for."""
+        ranked = sorted(candidates, key=lambda c: -c.score)
+        top = ranked[0].score
+        near = [c for c in ranked if c.score >= top - self.params.keep_within]
+        needed = _needed_pattern(question)
+        if needed is not None:
+            fitting = [c for c in ranked if c.score >= floor and needed.search(c.text)]
+            if not fitting:
+                return []
+            if fitting[0] not in near:
+                near = [fitting[0], *near]
+        chosen: list[Candidate] = []
+        seen: set[str] = set()
+        for c in near:
+            key = " ".join(c.text.lower().split())
+            if key in seen:
+                continue
+            seen.add(key)
+            chosen.append(c)
+            if len(chosen) >= self.params.max_sentences:
+                break
+        return sorted(chosen, key=lambda c: (c.hit_rank, candidates.index(c)))
+
+    def _passage_answer(self, question: str, chosen: list[Candidate]) -> Answer:
+        citations: list[Hit] = []
+        sentences: list[tuple[str, list[int]]] = []
+        for c in chosen:
+            if c.hit not in citations:
+                citations.append(c.hit)
+            sentences.append((c.text, [citations.index(c.hit) + 1]))
+        kind = "indicator" if chosen[0].hit.chunk.table_rows else "passages"
+        return Answer(question, True, kind, sentences=sentences, citations=citations)
+
+    # ------------------------------------------------------------------ timeline
+
+    def _timeline(
+        self, question: str, candidates: list[Candidate], top: float, min_score: float
+    ) -> Answer | None:
+        """One entry per report (oldest first) with its best sentence, if two or more reports fit."""
+        best_per_doc: dict[str, Candidate] = {}
+        for c in candidates:
+            if c.score < min_score:
+                continue
+            doc = c.hit.document.doc_id
+            if doc not in best_per_doc or c.score > best_per_doc[doc].score:
+                best_per_doc[doc] = c
+        floor = top - (1 - self.params.timeline_min_share) * (top - min_score)
+        entries = [c for c in best_per_doc.values() if c.score >= floor or c.score >= top - 0.03]
+        if len({_period(c.hit.document) for c in entries}) < 2:
+            return None
+        entries.sort(key=lambda c: _period(c.hit.document))
+        citations: list[Hit] = []
+        timeline = []
+        sentences: list[tuple[str, list[int]]] = []
+        for c in entries:
+            citations.append(c.hit)
+            number = len(citations)
+            doc = c.hit.document
+            label = f"{doc.year or ''} {DOC_TYPE_NAMES.get(doc.doc_type or '', doc.title)}".strip()
+            timeline.append(
+                {
+                    "year": doc.year,
+                    "doc_type": doc.doc_type,
+                    "title": doc.title,
+                    "label": label,
+                    "text": c.text,
+                    "citation": number,
+                    "figures": figures(c.text),
+                }
+            )
+            sentences.append((f"{label}: {c.text}", [number]))
+        return Answer(
+            question=question,
+            answered=True,
+            kind="timeline",
+            sentences=sentences,
+            citations=citations,
+            timeline=timeline,
+        )
+
+
+def _period(doc: DocumentInfo) -> tuple[int, int]:
+    return (doc.year or 0, DOC_TYPE_ORDER.get(doc.doc_type or "", 9))
+
+
+def _needed_pattern(question: str) -> re.Pattern[str] | None:
+    if AMOUNT_Q.search(question):
+        return AMOUNT
+    if SHARE_Q.search(question):
+        return SHARE
+    if COUNT_Q.search(question):
+        return COUNT
+    if WHEN_Q.search(question):
+        return WHEN
+    return None
+
+
+def sentences_of(chunk: Chunk) -> list[str]:
+    """A prose chunk's sentences; a table row as one sentence naming its columns."""
+    if chunk.table_rows:
+        header = chunk.table_header or []
+        notes = [chunk.table_note] if len(chunk.table_rows) == 1 else []
+        return [
+            row_sentence(header, row, notes[0] if notes else None)
+            for row in chunk.table_rows
+            if any(row)
+        ]
+    if chunk.kind == "table":
+        return [line for line in chunk.text.splitlines() if line.strip()]
+    out: list[str] = []
+    for paragraph in chunk.text.split("\n"):
+        out.extend(s for s in split_sentences(paragraph) if len(s) > 15)
+    return out
+
+
+def row_sentence(header: list[str], row: list[str], note: str | None) -> str:
+    """'Andel barn ... : Årsmål 3,2 %, KF:s årsmål 2,7 %, Periodicitet Tertial.'"""
+    name = (row[0] if row else "").rstrip(" .:")
+    parts = [
+        f"{' '.join(h.split())} {v}".strip()
+        for h, v in zip(header[1:] or [""] * (len(row) - 1), row[1:], strict=False)
+        if v
+    ]
+    context = f" ({' '.join(header[0].split())})" if header and header[0] and not _row_header(header[0]) else ""
+    sentence = f"{name}{context}: {', '.join(parts)}." if parts else name
+    if note:
+        first = split_sentences(note)[:2]
+        sentence += " " + " ".join(first)
+    return sentence
+
+
+def _row_header(first: str) -> bool:
+    """Whether a first column header just names the rows (Indikator, Aktivitet, ...)."""
+    return first.strip().lower().startswith(("indikator", "aktivitet", "mnkr", "budget"))
