@@ -262,6 +262,7 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from service.app import create_app
+    from service.engine import Engine
 
     update: dict[str, Any] = {}
     if args.host:
@@ -271,8 +272,21 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     if args.index_dir:
         update["index_dir"] = args.index_dir
     settings = settings.model_copy(update=update)
-    app = create_app(settings)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", access_log=False)
+    engine = Engine(settings)
+    print(
+        f"rapportsok: serving {len(engine.snapshot.documents)} documents "
+        f"({engine.snapshot.build.name}) on http://{settings.host}:{settings.port}",
+        file=sys.stderr,
+    )
+    app = create_app(settings, engine=engine)
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+        access_log=False,
+        h11_max_incomplete_event_size=1 << 20,
+    )
     return 0
 
 

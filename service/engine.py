@@ -73,10 +73,16 @@ class Engine:
             units=tuple(sorted({u for d in docs for u in d.units})),
         )
 
-    def search(self, query: str, k: int = 10, filters: Filters | None = None) -> SearchResult:
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        filters: Filters | None = None,
+        disable: frozenset[str] = frozenset(),
+    ) -> SearchResult:
         """Search with the filters given plus those read from the question."""
         searcher = self.searcher
-        intent = understand(query, filters or Filters(), self.vocabulary())
+        intent = understand(query, filters or Filters(), self.vocabulary(), disable)
         return searcher.search(query, k=k, filters=intent.filters, boost_doc_type=intent.boost_doc_type)
 
     def search_payload(self, result: SearchResult) -> dict[str, Any]:
@@ -91,10 +97,15 @@ class Engine:
 
     # ------------------------------------------------------------------ answers
 
-    def ask(self, question: str, filters: Filters | None = None) -> dict[str, Any]:
+    def ask(
+        self,
+        question: str,
+        filters: Filters | None = None,
+        disable: frozenset[str] = frozenset(),
+    ) -> dict[str, Any]:
         """An answer of cited report sentences (a timeline for questions about change)."""
         searcher, answerer = self.searcher, self._answerer
-        intent = understand(question, filters or Filters(), self.vocabulary())
+        intent = understand(question, filters or Filters(), self.vocabulary(), disable)
         vector = searcher.encoder.encode_queries([question])[0]
         k = answerer.params.timeline_passages if intent.timeline else answerer.params.passages
         result = searcher.search_vector(question, vector, k, intent.filters, intent.boost_doc_type)
@@ -172,6 +183,15 @@ class Engine:
         if not re.search(r"\w", query):
             raise ApiError(422, "q: the question has no words")
         return query
+
+    def check_disabled(self, names: list[str]) -> frozenset[str]:
+        """Names of filters the caller does not want read from the question."""
+        allowed = {"district", "year", "doc_type", "goal", "unit"}
+        cleaned = {n.strip() for n in names if n.strip()}
+        unknown = cleaned - allowed
+        if unknown:
+            raise ApiError(422, f"nofilter: unknown filter name(s) {sorted(unknown)}; use {sorted(allowed)}")
+        return frozenset(cleaned)
 
     def check_filters(self, filters: Filters) -> Filters:
         """Unknown filter values are errors (naming the field and the values that exist)."""

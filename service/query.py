@@ -57,11 +57,21 @@ class Vocabulary:
     units: tuple[str, ...]
 
 
-def understand(question: str, given: Filters, vocab: Vocabulary) -> QueryIntent:
-    """Combine explicit filters with those read from the question (explicit ones win)."""
+def understand(
+    question: str, given: Filters, vocab: Vocabulary, disable: frozenset[str] = frozenset()
+) -> QueryIntent:
+    """Combine explicit filters with those read from the question (explicit ones win).
+
+    Names in `disable` are never read from the question (a user removed that chip).
+    """
     folded = f" {fold(question)} "
     lower = question.lower()
     found: dict[str, object] = {}
+    vocab = Vocabulary(
+        districts=frozenset() if "district" in disable else vocab.districts,
+        years=frozenset() if "year" in disable else vocab.years,
+        units=() if "unit" in disable else vocab.units,
+    )
 
     district = given.district or _district(folded, vocab)
     if district and not given.district:
@@ -74,7 +84,7 @@ def understand(question: str, given: Filters, vocab: Vocabulary) -> QueryIntent:
         year = known_years[0]
         found["year"] = year
     goal = given.goal
-    goal_match = GOAL.search(question)
+    goal_match = None if "goal" in disable else GOAL.search(question)
     if goal is None and goal_match:
         goal = goal_match.group(1)
         found["goal"] = goal
@@ -83,7 +93,7 @@ def understand(question: str, given: Filters, vocab: Vocabulary) -> QueryIntent:
         found["unit"] = unit
     doc_type = given.doc_type
     boost = None
-    if doc_type is None:
+    if doc_type is None and "doc_type" not in disable:
         boost = _doc_type(lower)
     filters = Filters(district=district, year=year, doc_type=doc_type, goal=goal, unit=unit)
     # A comparison with a year the index does not hold ("2024 jämfört med 2023") is answered

@@ -68,6 +68,9 @@ class AskIn(BaseModel):
 
     question: str = Field(min_length=1, description="The question, in Swedish or English")
     filters: AskFilters = AskFilters()
+    disable: list[str] = Field(
+        default=[], max_length=6, description="Filters not to read from the question"
+    )
 
 
 class CitationOut(BaseModel):

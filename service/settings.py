@@ -42,8 +42,10 @@ class Settings(BaseSettings):
     max_query_chars: int = Field(500, ge=10, le=5000, description="Longest accepted question")
     max_k: int = Field(50, ge=1, le=500, description="Largest k a search may ask for")
     rate_limit_per_minute: int = Field(
-        1200, ge=0, description="Requests per minute per client address (0 = no limit)"
+        600, ge=0, description="API requests per minute per client address (0 = no limit)"
     )
+    max_body_bytes: int = Field(65_536, ge=1024, description="Largest accepted request body")
+    max_url_bytes: int = Field(8_192, ge=1024, description="Longest accepted request URL")
     watch_seconds: float = Field(
         2.0, ge=0, description="How often the service checks for a new index build (0 = never)"
     )
