@@ -18,6 +18,8 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 from indexer.models import Block, Chunk, DocumentInfo, Section, Table
 
 SEPARATORS = ["\n\n", "\n", ". ", "? ", "! ", "; ", ", ", " ", ""]
+MIN_WORDS = 4
+"""Shorter prose ("— Inga data" under an empty heading) says nothing worth finding."""
 ROW_TABLE_HEADS = ("indikator", "aktivitet")
 DOC_TYPE_LABELS = {
     "verksamhetsplan": "Verksamhetsplan",
@@ -79,6 +81,8 @@ def _prose_chunks(
     text, spans = _join_blocks(blocks)
     out: list[Chunk] = []
     for piece in splitter.create_documents([text]):
+        if len(re.findall(r"\w+", piece.page_content)) < MIN_WORDS:
+            continue
         start = int(piece.metadata["start_index"])
         end = start + len(piece.page_content)
         covered = [b for (s, e, b) in spans if s < end and e > start]

@@ -89,6 +89,18 @@ class GoalTracker:
             kept.append((parent, level))
         self.path = [*kept, (goal, heading_level)]
 
+    def accepts_bare(self, goal: Goal, heading_level: int) -> bool:
+        """Whether a heading numbered without a prefix ("1.3.1 ...") fits the goals in force.
+
+        Other numbered headings (Agenda 2030 targets such as "4.2 Lika tillgång ...") do not.
+        """
+        if goal.number is None:
+            return False
+        if "." not in goal.number:
+            return heading_level <= 2
+        parent = goal.number.rsplit(".", 1)[0]
+        return any(g.number == parent for g in self.goals)
+
     def leave_below(self, heading_level: int) -> None:
         """A non-goal heading at this level closes goals announced at this level or deeper."""
         self.path = [(g, lvl) for g, lvl in self.path if lvl < heading_level]

@@ -172,10 +172,16 @@ def _enter_heading(
     assessment: str | None,
 ) -> tuple[str | None, str | None]:
     level = block.level
+    goal = parse_goal_heading(block.text, allow_bare=False)
+    if goal is None:
+        bare = parse_goal_heading(block.text, allow_bare=True)
+        if bare is not None and tracker.accepts_bare(bare, level):
+            goal = bare
+        elif bare is not None:
+            level = max(level, 4)
     for deeper in [k for k in headings if k >= level]:
         del headings[deeper]
     headings[level] = block.text
-    goal = parse_goal_heading(block.text)
     if level == 0:
         tracker.reset()
         new_unit = unit_from_title(block.text)

@@ -334,7 +334,7 @@ class Engine:
             "pages": chunk.pages,
             "kind": chunk.kind,
             "assessment": chunk.assessment,
-            "highlights": highlight_spans(chunk.text, query),
+            "highlights": highlight_spans(chunk.text, query, self.searcher.lexical.analyzer),
             "also_in": also,
         }
 

@@ -2,34 +2,27 @@
 
 from __future__ import annotations
 
-from service.analysis import STOPWORDS, stem, words
+from service.analysis import STOPWORDS, Analyzer, stem, words
 
-MIN_SHARED_PREFIX = 5
+MIN_PART = 5
 
 
-def highlight_spans(text: str, query: str) -> list[list[int]]:
-    """Spans of words in `text` that share a stem with a query word.
+def highlight_spans(text: str, query: str, analyzer: Analyzer | None = None) -> list[list[int]]:
+    """Spans of words in `text` that share a stem, or a compound part, with a query word.
 
-    A passage word also matches when it starts with a query stem of five letters or more, so
-    "placering" lights up "placeringskostnaderna".
+    With an analyzer that knows the corpus vocabulary, the query's compounds are split too, so
+    "placeringskostnaderna" lights up "placeringar", "vårdplaceringar" and "kostnaden".
     """
-    stems = {
-        stem(token)
-        for _, _, token in words(query)
-        if token.lower() not in STOPWORDS and (len(token) > 2 or token.isdigit())
-    }
-    if not stems:
+    analyzer = analyzer or Analyzer()
+    terms = {t for t in analyzer.terms(query) if not t.isdigit() or len(t) > 1}
+    if not terms:
         return []
-    long_stems = [s for s in stems if len(s) >= MIN_SHARED_PREFIX and not s.isdigit()]
+    parts = [t for t in terms if len(t) >= MIN_PART and not t[0].isdigit()]
     spans: list[list[int]] = []
     for start, end, token in words(text):
         lower = token.lower()
         if lower in STOPWORDS:
             continue
-        token_stem = stem(lower)
-        if token_stem in stems or any(lower.startswith(s) for s in long_stems):
-            if spans and spans[-1][1] >= start - 1 and text[spans[-1][1] : start].strip() == "":
-                spans[-1][1] = end
-            else:
-                spans.append([start, end])
+        if stem(lower) in terms or any(part in lower for part in parts):
+            spans.append([start, end])
     return spans

@@ -6,8 +6,8 @@ import re
 
 ABBREVIATIONS = (
     "bl.a", "t.ex", "ca", "m.m", "o.s.v", "osv", "s.k", "d.v.s", "dvs", "t.o.m", "fr.o.m",
-    "jfr", "nr", "st", "kr", "resp", "inkl", "exkl", "ev", "f.d", "p.g.a", "pga", "m.fl", "mnkr",
-    "tkr", "kl", "tel", "obs", "fig", "sid",
+    "jfr", "nr", "resp", "inkl", "exkl", "ev", "f.d", "p.g.a", "pga", "m.fl", "kl", "tel", "obs",
+    "fig", "sid",
 )
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"”»)]?\s+(?=[\"“«(]?[A-ZÅÄÖÉ0-9•●-])")
 FIGURE = re.compile(
