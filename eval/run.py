@@ -1,8 +1,8 @@
 """Run the dev questions through search (and ask) and print recall@k, MRR@10 and the misses.
 
-    python -m eval.run                     # through GET /api/search, no filters
-    python -m eval.run --ask               # also POST /api/ask: answered true/false rates
-    python -m eval.run --out eval/results/NAME.json
+python -m eval.run                     # through GET /api/search, no filters
+python -m eval.run --ask               # also POST /api/ask: answered true/false rates
+python -m eval.run --out eval/results/NAME.json
 """
 
 from __future__ import annotations
@@ -37,7 +37,9 @@ def _client() -> Any:
     return TestClient(create_app(settings, engine=Engine(settings)))
 
 
-def run_search(client: Any, questions: list[dict[str, Any]], k: int, use_filters: bool) -> list[dict[str, Any]]:
+def run_search(
+    client: Any, questions: list[dict[str, Any]], k: int, use_filters: bool
+) -> list[dict[str, Any]]:
     rows = []
     for q in questions:
         params: dict[str, Any] = {"q": q["question"], "k": k}
@@ -88,17 +90,17 @@ def run_ask(client: Any, questions: list[dict[str, Any]]) -> list[dict[str, Any]
 def _table(summary: Any) -> str:
     lines = ["| kind | n | recall@10 | MRR@10 | all gold in top 10 |", "|---|---|---|---|---|"]
     for kind, row in summary.by_kind.items():
-        lines.append(
-            f"| {kind} | {int(row['n'])} | {row['recall']:.3f} | {row['mrr']:.3f} | {row['all_found']:.3f} |"
-        )
-    lines.append(
-        f"| **all** | {summary.questions} | **{summary.recall:.3f}** | **{summary.mrr:.3f}** | {summary.all_found:.3f} |"
-    )
+        cells = f"{row['recall']:.3f} | {row['mrr']:.3f} | {row['all_found']:.3f}"
+        lines.append(f"| {kind} | {int(row['n'])} | {cells} |")
+    cells = f"**{summary.recall:.3f}** | **{summary.mrr:.3f}** | {summary.all_found:.3f}"
+    lines.append(f"| **all** | {summary.questions} | {cells} |")
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--questions", type=Path, default=HERE / "dev.jsonl")
     parser.add_argument("--k", type=int, default=10)
     parser.add_argument("--filters", action="store_true", help="pass each question's filters")
@@ -126,15 +128,18 @@ def main(argv: list[str] | None = None) -> int:
         for row in rows:
             for quote, rank in zip(by_id[row["id"]]["gold"], row["ranks"], strict=True):
                 if rank is None or rank > args.k:
-                    print(f"MISS {row['id']} [{row['kind']}] {row['question']}\n     gold: {quote['quote'][:140]}")
+                    print(f"MISS {row['id']} [{row['kind']}] {row['question']}")
+                    print(f"     gold: {quote['quote'][:140]}")
     if args.ask:
         asked = run_ask(client, questions)
         none = [a for a in asked if a["kind"] == "none"]
         others = [a for a in asked if a["kind"] != "none"]
         none_ok = sum(not a["answered"] for a in none) / len(none) if none else 0.0
         answered = sum(a["answered"] for a in others) / len(others) if others else 0.0
-        print(f"\n/api/ask: 'none' questions answered=false {none_ok:.2f} ({len(none)}); "
-              f"answerable answered=true {answered:.2f} ({len(others)})")
+        print(
+            f"\n/api/ask: 'none' questions answered=false {none_ok:.2f} ({len(none)}); "
+            f"answerable answered=true {answered:.2f} ({len(others)})"
+        )
         report["ask"] = {"none_unanswered": none_ok, "answerable_answered": answered, "rows": asked}
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)

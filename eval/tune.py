@@ -9,7 +9,6 @@ query vectors are computed once and shared.
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +33,9 @@ VARIANTS: dict[str, FusionParams] = {
 }
 
 
-def evaluate(engine: Engine, searcher: Searcher, questions: list[dict[str, Any]], vectors: Any) -> Any:
+def evaluate(
+    engine: Engine, searcher: Searcher, questions: list[dict[str, Any]], vectors: Any
+) -> Any:
     results = []
     vocab = engine.vocabulary()
     for q, vector in zip(questions, vectors, strict=True):
@@ -56,7 +57,8 @@ def main() -> int:
     questions = [q for q in load_questions(args.questions) if q.get("gold")]
     vectors = base.encoder.encode_queries([q["question"] for q in questions])
     lines = [
-        "| variant | R@10 | MRR@10 | trend all-found | english R@10 | paraphrase R@10 | number R@10 |",
+        "| variant | R@10 | MRR@10 | trend all-found | english R@10 | paraphrase R@10 "
+        "| number R@10 |",
         "|---|---|---|---|---|---|---|",
     ]
     for name, params in VARIANTS.items():
@@ -65,7 +67,8 @@ def main() -> int:
         k = s.by_kind
         lines.append(
             f"| {name} | {s.recall:.3f} | {s.mrr:.3f} | {k['trend']['all_found']:.3f} | "
-            f"{k['english']['recall']:.3f} | {k['paraphrase']['recall']:.3f} | {k['number']['recall']:.3f} |"
+            f"{k['english']['recall']:.3f} | {k['paraphrase']['recall']:.3f} | "
+            f"{k['number']['recall']:.3f} |"
         )
         print(lines[-1], flush=True)
     if args.out:

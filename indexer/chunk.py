@@ -47,9 +47,7 @@ def content_hash(text: str) -> str:
     return hashlib.sha1(normal.encode("utf-8")).hexdigest()[:16]
 
 
-def chunk_sections(
-    info: DocumentInfo, sections: list[Section], params: ChunkParams
-) -> list[Chunk]:
+def chunk_sections(info: DocumentInfo, sections: list[Section], params: ChunkParams) -> list[Chunk]:
     splitter = RecursiveCharacterTextSplitter(
         chunk_size=params.size,
         chunk_overlap=params.overlap,
@@ -90,9 +88,7 @@ def _prose_chunks(
         list_chars = sum(len(b.text) for b in covered if b.kind == "list")
         kind = "list" if list_chars * 2 >= sum(len(b.text) for b in covered) else "prose"
         body = piece.page_content.strip()
-        out.append(
-            _chunk(info, section, body, _context(info, section, params) + body, kind, pages)
-        )
+        out.append(_chunk(info, section, body, _context(info, section, params) + body, kind, pages))
     return out
 
 
@@ -167,7 +163,12 @@ def _row_group_chunks(
         text = "\n".join(line for line in lines if line)
         pages = sorted({table.row_pages[i] for i in group if i < len(table.row_pages)})
         chunk = _chunk(
-            info, section, text, _context(info, section, params) + text, "table", pages or block.pages
+            info,
+            section,
+            text,
+            _context(info, section, params) + text,
+            "table",
+            pages or block.pages,
         )
         chunk.table_header = table.header or None
         chunk.table_rows = [table.rows[i] for i in group]

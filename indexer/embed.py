@@ -24,6 +24,7 @@ took about 1 s instead of 10 ms, so give each process its share via ``threads``.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Literal
@@ -126,6 +127,9 @@ class Embedder:
             self._model.to(torch.bfloat16)
         self._cap_sequence_length()
         self.batch_size = batch_size
+        # One forward pass at a time: concurrent passes would each spin up all cores' worth of
+        # OpenMP threads and slow every request down many times over.
+        self._lock = threading.Lock()
         identity = load_identity(path) if is_local else None
         self.name = identity.name if identity else str(model)
         self._model_id = identity.model_id if identity else str(model)
@@ -201,13 +205,14 @@ class Embedder:
         if not items:
             return np.zeros((0, self._dimension), dtype=np.float32)
         order = np.argsort([-len(t) for t in items], kind="stable")
-        encoded = self._model.encode(
-            [items[i] for i in order],
-            prompt_name=self._prompt_name(kind),
-            batch_size=batch_size or self.batch_size,
-            show_progress_bar=show_progress,
-            convert_to_numpy=True,
-        )
+        with self._lock:
+            encoded = self._model.encode(
+                [items[i] for i in order],
+                prompt_name=self._prompt_name(kind),
+                batch_size=batch_size or self.batch_size,
+                show_progress_bar=show_progress,
+                convert_to_numpy=True,
+            )
         vectors = np.empty((len(items), self._dimension), dtype=np.float32)
         vectors[order] = np.asarray(encoded, dtype=np.float32)
         return l2_normalize(vectors)

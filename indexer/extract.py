@@ -100,14 +100,16 @@ def _read_pdf(path: Path) -> RawDocument:
             lines = _pdf_page_lines(reader, number - 1)
         except FileNotDecryptedError as exc:
             raise ExtractionError(path, "encrypted PDF; a password is needed to read it") from exc
-        except Exception:  # noqa: BLE001 - one bad page must not cost the others
+        except Exception:
             unreadable.append(number)
             lines = []
         pages.append(Page(number=number, lines=lines))
     if unreadable and len(unreadable) == page_count:
         raise ExtractionError(path, "corrupt or truncated PDF (no page could be read)")
     if not any(line.text for page in pages for line in page.lines):
-        raise ExtractionError(path, "no text layer (image-only or scanned PDF); OCR is not supported")
+        raise ExtractionError(
+            path, "no text layer (image-only or scanned PDF); OCR is not supported"
+        )
     _strip_margins(pages, _page_heights(reader))
     meta = _pdf_info(reader)
     return RawDocument(
@@ -124,7 +126,7 @@ def _read_pdf(path: Path) -> RawDocument:
 def _try_empty_password(reader: PdfReader) -> bool:
     try:
         return bool(reader.decrypt(""))
-    except Exception:  # noqa: BLE001 - any failure means we cannot read it
+    except Exception:
         return False
 
 
@@ -136,7 +138,7 @@ def _short(exc: Exception) -> str:
 def _pdf_info(reader: PdfReader) -> dict[str, str]:
     try:
         info = reader.metadata or {}
-    except Exception:  # noqa: BLE001 - metadata is optional
+    except Exception:
         return {}
     out: dict[str, str] = {}
     for key, name in (("/Title", "title"), ("/Subject", "subject")):
@@ -151,7 +153,7 @@ def _page_heights(reader: PdfReader) -> list[float]:
     for page in reader.pages:
         try:
             heights.append(float(page.mediabox.height))
-        except Exception:  # noqa: BLE001
+        except Exception:
             heights.append(842.0)
     return heights
 
@@ -194,9 +196,7 @@ def _join_pieces(
                 current = None
             if not part.strip():
                 continue
-            same_line = (
-                current is not None and current[0] == block and abs(current[2] - y) < 1.0
-            )
+            same_line = current is not None and current[0] == block and abs(current[2] - y) < 1.0
             if same_line and current is not None:
                 current[3] = _concat(current[3], part)
                 current[5] = current[5] and bold
@@ -331,9 +331,8 @@ def _strip_text_margins(pages: list[Page]) -> None:
         texts = [ln for ln in page.lines if ln.text]
         edges = {id(ln) for ln in texts[:3] + texts[-3:]}
         for line in page.lines:
-            if PAGE_NUMBER.match(line.text):
-                page.margin.append(line.text)
-            elif id(line) in edges and edge[_margin_key(line.text)] >= threshold:
+            repeated = id(line) in edges and edge[_margin_key(line.text)] >= threshold
+            if PAGE_NUMBER.match(line.text) or repeated:
                 page.margin.append(line.text)
             else:
                 keep.append(line)

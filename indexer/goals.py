@@ -83,9 +83,11 @@ class GoalTracker:
         for parent, level in self.path:
             if ORDER[parent.level] >= ORDER[goal.level]:
                 break
-            if goal.number and parent.number and not goal.number.startswith(parent.number + "."):
-                if goal.level != "enhetsmal":
-                    break
+            unrelated = (
+                goal.number and parent.number and not goal.number.startswith(parent.number + ".")
+            )
+            if unrelated and goal.level != "enhetsmal":
+                break
             kept.append((parent, level))
         self.path = [*kept, (goal, heading_level)]
 

@@ -139,7 +139,12 @@ def describe(doc: RawDocument, units: list[str], override: dict[str, Any] | None
         ("text", find_district(head)),
         ("file name", find_district(stem.replace("-", " ").replace("_", " "))),
     )
-    year = pick("year", ("title", find_year(title)), ("text", find_year(head)), ("file name", find_year(stem)))
+    year = pick(
+        "year",
+        ("title", find_year(title)),
+        ("text", find_year(head)),
+        ("file name", find_year(stem)),
+    )
     doc_type = pick(
         "doc_type",
         ("title", find_doc_type(title)),
@@ -196,7 +201,9 @@ def load_manifest(corpus: Path) -> dict[str, dict[str, Any]]:
                 raise ManifestError(f"{path.name}: entry for {file_name} must be an object")
             unknown = set(fields) - MANIFEST_FIELDS
             if unknown:
-                raise ManifestError(f"{path.name}: unknown field(s) {sorted(unknown)} for {file_name}")
+                raise ManifestError(
+                    f"{path.name}: unknown field(s) {sorted(unknown)} for {file_name}"
+                )
             out[file_name] = fields
         return out
     return {}

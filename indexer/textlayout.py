@@ -107,7 +107,7 @@ def _ends_paragraph(text: str, wrap_width: int) -> bool:
 
 def _heading_level(texts: list[str], i: int) -> int | None:
     text = texts[i]
-    if len(text) > 220 or BULLET.match(text) and not re.match(r"^\d\.\d", text):
+    if len(text) > 220 or (BULLET.match(text) and not re.match(r"^\d\.\d", text)):
         return None
     goal = parse_goal_heading(text, allow_bare=_bare_allowed(text))
     if goal is not None:

@@ -18,10 +18,53 @@ from bm25s.stopwords import STOPWORDS_SWEDISH
 WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
 THOUSANDS = re.compile(r"(?<=\d) (?=\d{3}\b)")
 EXTRA_STOPWORDS = {
-    "hur", "vad", "vilka", "vilken", "vilket", "varför", "när", "finns", "får", "kan", "ska",
-    "skulle", "blir", "blev", "många", "mycket", "stor", "stort", "stora", "år", "the", "what",
-    "how", "which", "why", "when", "did", "does", "do", "is", "are", "was", "were", "of", "in",
-    "to", "and", "for", "on", "a", "an", "by", "with", "from", "that", "this", "it",
+    "hur",
+    "vad",
+    "vilka",
+    "vilken",
+    "vilket",
+    "varför",
+    "när",
+    "finns",
+    "får",
+    "kan",
+    "ska",
+    "skulle",
+    "blir",
+    "blev",
+    "många",
+    "mycket",
+    "stor",
+    "stort",
+    "stora",
+    "år",
+    "the",
+    "what",
+    "how",
+    "which",
+    "why",
+    "when",
+    "did",
+    "does",
+    "do",
+    "is",
+    "are",
+    "was",
+    "were",
+    "of",
+    "in",
+    "to",
+    "and",
+    "for",
+    "on",
+    "a",
+    "an",
+    "by",
+    "with",
+    "from",
+    "that",
+    "this",
+    "it",
 }
 STOPWORDS = frozenset(STOPWORDS_SWEDISH) | EXTRA_STOPWORDS
 LINKING = ("s", "e", "a", "u", "o")
@@ -49,7 +92,7 @@ def stem(word: str) -> str:
 
 @dataclass
 class Analyzer:
-    """Turns text into index terms; `vocabulary` (stems seen in the corpus) enables decompounding."""
+    """Turns text into index terms; a `vocabulary` of corpus stems enables decompounding."""
 
     vocabulary: frozenset[str] = field(default_factory=frozenset)
 

@@ -200,9 +200,9 @@ class Answerer:
         for c in candidates:
             if c.score < min_score:
                 continue
-            doc = c.hit.document.doc_id
-            if doc not in best_per_doc or c.score > best_per_doc[doc].score:
-                best_per_doc[doc] = c
+            doc_id = c.hit.document.doc_id
+            if doc_id not in best_per_doc or c.score > best_per_doc[doc_id].score:
+                best_per_doc[doc_id] = c
         floor = top - (1 - self.params.timeline_min_share) * (top - min_score)
         entries = [c for c in best_per_doc.values() if c.score >= floor or c.score >= top - 0.03]
         if len({_period(c.hit.document) for c in entries}) < 2:

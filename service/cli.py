@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("rapportsok: interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - the CLI prints one clear line, never a traceback
+    except Exception as exc:
         from indexer.extract import ExtractionError
         from indexer.provision import ModelProvisionError
         from indexer.store import IndexLoadError, IndexLockedError
@@ -160,7 +160,9 @@ def _cmd_inspect(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
         return 0
     manifest = snapshot.manifest
-    print(f"index {snapshot.build.name} built {manifest.built_at} with {manifest.model.get('name')}")
+    print(
+        f"index {snapshot.build.name} built {manifest.built_at} with {manifest.model.get('name')}"
+    )
     for doc in summary["documents"]:
         print(
             f"\n{doc['title']}\n  {doc['district']} {doc['year']} {doc['doc_type']} | "
@@ -211,7 +213,11 @@ def _filters(args: argparse.Namespace) -> Any:
     from service.snapshot import Filters
 
     return Filters(
-        district=args.district, year=args.year, doc_type=args.doc_type, goal=args.goal, unit=args.unit
+        district=args.district,
+        year=args.year,
+        doc_type=args.doc_type,
+        goal=args.goal,
+        unit=args.unit,
     )
 
 
@@ -231,7 +237,12 @@ def _cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     if applied:
         print("filters: " + ", ".join(f"{k}={v}" for k, v in applied.items()))
     for rank, hit in enumerate(payload["hits"], start=1):
-        pages = "-".join(str(p) for p in (hit["pages"][:1] + hit["pages"][-1:] if len(hit["pages"]) > 1 else hit["pages"]))
+        pages = "-".join(
+            str(p)
+            for p in (
+                hit["pages"][:1] + hit["pages"][-1:] if len(hit["pages"]) > 1 else hit["pages"]
+            )
+        )
         goal = hit["goal"]
         goal_text = f" | mål {goal['number']} {goal['title']}" if goal else ""
         print(f"\n[{rank}] {hit['score']:.3f} {hit['title']} | s. {pages}{goal_text}")

@@ -22,13 +22,27 @@ DISTRICT_ALIASES = {
     "kungsholmens": "Kungsholmen",
 }
 DOC_TYPE_WORDS = [
-    (r"\b(tertialrapport(en)?\s*2|t2|andra tertial(et)?|second (tertial|four.month))\b", "tertialrapport-2"),
-    (r"\b(tertialrapport(en)?\s*1|t1|första tertial(et)?|first (tertial|four.month))\b", "tertialrapport-1"),
+    (
+        r"\b(tertialrapport(en)?\s*2|t2|andra tertial(et)?|second (tertial|four.month))\b",
+        "tertialrapport-2",
+    ),
+    (
+        r"\b(tertialrapport(en)?\s*1|t1|första tertial(et)?|first (tertial|four.month))\b",
+        "tertialrapport-1",
+    ),
     (r"\b(tertialrapport(en|er|erna)?|tertial(et)?|four.month(ly)? report)\b", "tertialrapport"),
-    (r"\b(verksamhetsberättelse(n)?|vb|årsberättelse(n)?|annual report)\b", "verksamhetsberattelse"),
-    (r"\b(verksamhetsplan(en)?|planen|vp|operational plan|business plan|plan for)\b", "verksamhetsplan"),
+    (
+        r"\b(verksamhetsberättelse(n)?|vb|årsberättelse(n)?|annual report)\b",
+        "verksamhetsberattelse",
+    ),
+    (
+        r"\b(verksamhetsplan(en)?|planen|vp|operational plan|business plan|plan for)\b",
+        "verksamhetsplan",
+    ),
 ]
-GOAL = re.compile(r"\b(?:mål(?:et)?|goal|nämndmål(?:et)?|målnummer)\s*(\d(?:\.\d{1,2}){1,2})\b", re.I)
+GOAL = re.compile(
+    r"\b(?:mål(?:et)?|goal|nämndmål(?:et)?|målnummer)\s*(\d(?:\.\d{1,2}){1,2})\b", re.I
+)
 YEAR = re.compile(r"\b(20[0-4]\d)\b")
 TREND = re.compile(
     r"\b(utveckla(t|ts|des)|förändra(t|ts|des)|jämfört|jämförelse|över tid|mellan \d{4} och \d{4}"

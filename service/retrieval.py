@@ -65,11 +65,16 @@ class Searcher:
         self.lexical = lexical or LexicalIndex([c.embed_text for c in snapshot.chunks])
         self.matrix = snapshot.vectors.reconstruct_n(0, snapshot.vectors.ntotal)
         self._doc_types = np.array(
-            [fold(snapshot.documents[c.doc_id].doc_type or "") for c in snapshot.chunks], dtype=object
+            [fold(snapshot.documents[c.doc_id].doc_type or "") for c in snapshot.chunks],
+            dtype=object,
         )
 
     def search(
-        self, query: str, k: int = 10, filters: Filters | None = None, boost_doc_type: str | None = None
+        self,
+        query: str,
+        k: int = 10,
+        filters: Filters | None = None,
+        boost_doc_type: str | None = None,
     ) -> SearchResult:
         return self.search_many([query], k, [filters or Filters()], [boost_doc_type])[0]
 

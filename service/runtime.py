@@ -28,7 +28,9 @@ def model_info(settings: Settings) -> ModelInfo:
 
     identity = load_identity(settings.model)
     if identity is not None and identity.dimension:
-        return ModelInfo(name=identity.name, model_id=identity.model_id, dimension=identity.dimension)
+        return ModelInfo(
+            name=identity.name, model_id=identity.model_id, dimension=identity.dimension
+        )
     embedder = get_embedder(settings.model, settings.precision)
     return ModelInfo(name=settings.model, model_id=embedder.model_id, dimension=embedder.dimension)
 
@@ -41,7 +43,9 @@ def get_embedder(model: str, precision: str) -> Embedder:
     return Embedder(model, precision=precision)
 
 
-def ensure_model_matches(index_model: dict[str, object], configured: ModelInfo, index_dir: Path) -> None:
+def ensure_model_matches(
+    index_model: dict[str, object], configured: ModelInfo, index_dir: Path
+) -> None:
     """Refuse to query an index with vectors from another model."""
     built_with = str(index_model.get("model_id", ""))
     if built_with and built_with != configured.model_id:

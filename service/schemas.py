@@ -98,6 +98,7 @@ class TimelineEntryOut(BaseModel):
     year: int | None
     doc_type: str | None
     title: str
+    label: str = Field(description="Year and report type, e.g. '2021 Tertialrapport 1'")
     text: str
     citation: int
     figures: list[str]

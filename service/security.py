@@ -12,6 +12,8 @@ import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from starlette.exceptions import HTTPException
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -24,10 +26,14 @@ PAGE_CSP = (
     "frame-ancestors 'none'"
 )
 DOCS_CSP = PAGE_CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
-PDF_CSP = "default-src 'none'; object-src 'self'; plugin-types application/pdf; frame-ancestors 'self'"
+PDF_CSP = (
+    "default-src 'none'; object-src 'self'; plugin-types application/pdf; frame-ancestors 'self'"
+)
 
 
-async def send_error(send: Send, status: int, message: str, headers: list[tuple[bytes, bytes]] | None = None) -> None:
+async def send_error(
+    send: Send, status: int, message: str, headers: list[tuple[bytes, bytes]] | None = None
+) -> None:
     body = json.dumps({"error": message, "status": status}).encode()
     await send(
         {
@@ -93,7 +99,9 @@ class RequestLimits:
         headers = dict(scope.get("headers", []))
         declared = headers.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_body:
-            await send_error(send, 413, f"request body is {int(declared)} bytes; at most {self.max_body}")
+            await send_error(
+                send, 413, f"request body is {int(declared)} bytes; at most {self.max_body}"
+            )
             return
         received = 0
 
@@ -103,17 +111,24 @@ class RequestLimits:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body:
-                    raise BodyTooLarge
+                    raise BodyTooLarge(self.max_body)
             return message
 
         try:
             await self.app(scope, counted, send)
-        except BodyTooLarge:
-            await send_error(send, 413, f"request body is over {self.max_body} bytes")
+        except BodyTooLarge as exc:
+            await send_error(send, 413, exc.detail)
 
 
-class BodyTooLarge(Exception):
-    pass
+class BodyTooLarge(HTTPException):
+    """A body over the limit, found while reading it (no Content-Length was sent).
+
+    An HTTP exception, because FastAPI turns any other error raised while it reads a body
+    into a 400 "error parsing the body"; this one reaches the error handlers as a 413.
+    """
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"request body is over {limit} bytes")
 
 
 class RateLimit:
@@ -127,7 +142,11 @@ class RateLimit:
         self.lock = threading.Lock()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or self.rate <= 0 or not scope.get("path", "").startswith("/api/"):
+        if (
+            scope["type"] != "http"
+            or self.rate <= 0
+            or not scope.get("path", "").startswith("/api/")
+        ):
             await self.app(scope, receive, send)
             return
         client = (scope.get("client") or ("unknown", 0))[0]

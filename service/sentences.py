@@ -5,9 +5,32 @@ from __future__ import annotations
 import re
 
 ABBREVIATIONS = (
-    "bl.a", "t.ex", "ca", "m.m", "o.s.v", "osv", "s.k", "d.v.s", "dvs", "t.o.m", "fr.o.m",
-    "jfr", "nr", "resp", "inkl", "exkl", "ev", "f.d", "p.g.a", "pga", "m.fl", "kl", "tel", "obs",
-    "fig", "sid",
+    "bl.a",
+    "t.ex",
+    "ca",
+    "m.m",
+    "o.s.v",
+    "osv",
+    "s.k",
+    "d.v.s",
+    "dvs",
+    "t.o.m",
+    "fr.o.m",
+    "jfr",
+    "nr",
+    "resp",
+    "inkl",
+    "exkl",
+    "ev",
+    "f.d",
+    "p.g.a",
+    "pga",
+    "m.fl",
+    "kl",
+    "tel",
+    "obs",
+    "fig",
+    "sid",
 )
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"”»)]?\s+(?=[\"“«(]?[A-ZÅÄÖÉ0-9•●-])")
 FIGURE = re.compile(
@@ -40,7 +63,7 @@ def _ends_with_abbreviation(sentence: str) -> bool:
 
 
 def figures(text: str) -> list[str]:
-    """Numbers with their units as written: '9,4 mnkr', '13,5%', '28 ensamkommande barn' -> '28 ...'."""
+    """Numbers with their units as written: '9,4 mnkr', '13,5%', '2 579 barn'."""
     seen: dict[str, None] = {}
     for match in FIGURE.finditer(text):
         value = " ".join(match.group(0).split())

@@ -51,7 +51,9 @@ def test_dev_questions_find_their_gold_passages(client: TestClient) -> None:
 
 
 def test_placement_costs_are_found_by_meaning(client: TestClient) -> None:
-    body = client.get("/api/search", params={"q": "hur har placeringskostnaderna utvecklats?"}).json()
+    body = client.get(
+        "/api/search", params={"q": "hur har placeringskostnaderna utvecklats?"}
+    ).json()
     texts = " ".join(h["text"] for h in body["hits"])
     assert "Kostnaden för placeringar av ungdomar har ökat främst med SIS-placeringar" in texts
     first = body["hits"][0]
@@ -62,7 +64,9 @@ def test_placement_costs_are_found_by_meaning(client: TestClient) -> None:
 def test_filters_read_from_the_question(client: TestClient) -> None:
     body = client.get(
         "/api/search",
-        params={"q": "Vilket nytt team införs under mål 3.3 i Hässelby-Vällingbys verksamhetsplan 2024?"},
+        params={
+            "q": "Vilket nytt team införs under mål 3.3 i Hässelby-Vällingbys verksamhetsplan 2024?"
+        },
     ).json()
     assert body["filters"]["district"] == "Hässelby-Vällingby"
     assert body["filters"]["year"] == 2024 and body["filters"]["goal"] == "3.3"
@@ -80,7 +84,9 @@ def test_duplicates_across_units_are_collapsed(client: TestClient) -> None:
 
 
 def test_trend_question_gets_a_timeline(client: TestClient) -> None:
-    body = client.post("/api/ask", json={"question": "Hur har placeringskostnaderna utvecklats?"}).json()
+    body = client.post(
+        "/api/ask", json={"question": "Hur har placeringskostnaderna utvecklats?"}
+    ).json()
     assert body["answered"] and body["kind"] == "timeline"
     years = [entry["year"] for entry in body["timeline"]]
     assert years == sorted(years) and len(set(years)) >= 2
@@ -99,12 +105,16 @@ def test_answer_sentences_are_quoted_from_cited_passages(client: TestClient) -> 
 
 
 def test_unanswerable_question_says_so(client: TestClient) -> None:
-    body = client.post("/api/ask", json={"question": "Vad kostade upprustningen av Brunnsparken?"}).json()
+    body = client.post(
+        "/api/ask", json={"question": "Vad kostade upprustningen av Brunnsparken?"}
+    ).json()
     assert body["answered"] is False
     assert body["answer"] == "Hittade inget svar i rapporterna."
 
 
-def test_inspect_lists_the_four_reports(capsys: pytest.CaptureFixture[str], client: TestClient) -> None:
+def test_inspect_lists_the_four_reports(
+    capsys: pytest.CaptureFixture[str], client: TestClient
+) -> None:
     from service.cli import main
 
     assert main(["inspect", "--json"]) == 0

@@ -12,16 +12,42 @@ from indexer.models import Goal
     ("heading", "level", "number", "title"),
     [
         (
-            "KF:s mål för verksamhetsområdet: 1.3 Stockholms stad ska ge stöd och omsorg där behoven är som störst",
+            "KF:s mål för verksamhetsområdet: 1.3 Stockholms stad ska ge stöd och omsorg "
+            "där behoven är som störst",
             "verksamhetsomradesmal",
             "1.3",
             "Stockholms stad ska ge stöd och omsorg där behoven är som störst",
         ),
-        ("KF:s mål för verksamhetsområdet: 1.2. Stockholm är en trygg stad", "verksamhetsomradesmal", "1.2", "Stockholm är en trygg stad"),
-        ("Nämndmål: 1.2.1.Alla barn utvecklas och lär", "namndmal", "1.2.1", "Alla barn utvecklas och lär"),
-        ("1.2.1 Hässelby-Vällingby är välskött, tillgängligt och tryggt.", "namndmal", "1.2.1", "Hässelby-Vällingby är välskött, tillgängligt och tryggt"),
-        ("KF:s inriktningsmål: 1. En modern storstad med möjligheter", "inriktningsmal", "1", "En modern storstad med möjligheter"),
-        ("Enhetsmål: Vuxenenheten ger stöd och omsorg", "enhetsmal", None, "Vuxenenheten ger stöd och omsorg"),
+        (
+            "KF:s mål för verksamhetsområdet: 1.2. Stockholm är en trygg stad",
+            "verksamhetsomradesmal",
+            "1.2",
+            "Stockholm är en trygg stad",
+        ),
+        (
+            "Nämndmål: 1.2.1.Alla barn utvecklas och lär",
+            "namndmal",
+            "1.2.1",
+            "Alla barn utvecklas och lär",
+        ),
+        (
+            "1.2.1 Hässelby-Vällingby är välskött, tillgängligt och tryggt.",
+            "namndmal",
+            "1.2.1",
+            "Hässelby-Vällingby är välskött, tillgängligt och tryggt",
+        ),
+        (
+            "KF:s inriktningsmål: 1. En modern storstad med möjligheter",
+            "inriktningsmal",
+            "1",
+            "En modern storstad med möjligheter",
+        ),
+        (
+            "Enhetsmål: Vuxenenheten ger stöd och omsorg",
+            "enhetsmal",
+            None,
+            "Vuxenenheten ger stöd och omsorg",
+        ),
     ],
 )
 def test_goal_headings(heading: str, level: str, number: str | None, title: str) -> None:

@@ -15,8 +15,12 @@ def test_contains_quote_ignores_case_punctuation_and_spaces() -> None:
 
 def test_contains_quote_needs_most_words_in_order() -> None:
     passage = "Förvaltningen inför ett boendeteam inom Avdelningen för vuxna under året."
-    assert contains_quote(passage, "Förvaltningen inför under året ett boendeteam inom Avdelningen för vuxna.")
-    assert not contains_quote(passage, "vuxna för Avdelningen inom boendeteam ett inför Förvaltningen")
+    assert contains_quote(
+        passage, "Förvaltningen inför under året ett boendeteam inom Avdelningen för vuxna."
+    )
+    assert not contains_quote(
+        passage, "vuxna för Avdelningen inom boendeteam ett inför Förvaltningen"
+    )
     assert not contains_quote("helt annan text om förskolan", "Förvaltningen inför ett boendeteam")
 
 

@@ -20,13 +20,22 @@ def test_district_year_goal_and_report_type() -> None:
     )
     assert intent.filters == Filters(district="Hässelby-Vällingby", year=2024, goal="3.3")
     assert intent.boost_doc_type == "verksamhetsplan"
-    assert intent.read_from_question == {"district": "Hässelby-Vällingby", "year": 2024, "goal": "3.3"}
+    assert intent.read_from_question == {
+        "district": "Hässelby-Vällingby",
+        "year": 2024,
+        "goal": "3.3",
+    }
 
 
 def test_short_district_names_and_units() -> None:
-    intent = understand("Hur bedömde Biståndsbedömning funktionsnedsättning målet?", Filters(), VOCAB)
+    intent = understand(
+        "Hur bedömde Biståndsbedömning funktionsnedsättning målet?", Filters(), VOCAB
+    )
     assert intent.filters.unit == "Biståndsbedömning, funktionsnedsättning"
-    assert understand("Fritidsgårdar i Hässelby", Filters(), VOCAB).filters.district == "Hässelby-Vällingby"
+    assert (
+        understand("Fritidsgårdar i Hässelby", Filters(), VOCAB).filters.district
+        == "Hässelby-Vällingby"
+    )
 
 
 def test_two_years_mean_a_timeline_without_year_filter() -> None:
@@ -40,5 +49,7 @@ def test_a_year_outside_the_index_is_not_a_timeline() -> None:
 
 
 def test_explicit_filters_win_and_disabled_ones_are_not_read() -> None:
-    intent = understand("Placeringar i Kungsholmen 2021", Filters(year=2024), VOCAB, frozenset({"district"}))
+    intent = understand(
+        "Placeringar i Kungsholmen 2021", Filters(year=2024), VOCAB, frozenset({"district"})
+    )
     assert intent.filters == Filters(year=2024)

@@ -35,9 +35,21 @@ def parsed(name: str) -> tuple[DocumentInfo, tuple[Section, ...], tuple[Chunk, .
 
 def test_metadata_from_title_blocks() -> None:
     expected = {
-        "hasselby-vallingby_2021_verksamhetsplan.pdf": ("Hässelby-Vällingby", 2021, "verksamhetsplan"),
-        "hasselby-vallingby_2021_tertialrapport-1.pdf": ("Hässelby-Vällingby", 2021, "tertialrapport-1"),
-        "hasselby-vallingby_2024_verksamhetsplan.pdf": ("Hässelby-Vällingby", 2024, "verksamhetsplan"),
+        "hasselby-vallingby_2021_verksamhetsplan.pdf": (
+            "Hässelby-Vällingby",
+            2021,
+            "verksamhetsplan",
+        ),
+        "hasselby-vallingby_2021_tertialrapport-1.pdf": (
+            "Hässelby-Vällingby",
+            2021,
+            "tertialrapport-1",
+        ),
+        "hasselby-vallingby_2024_verksamhetsplan.pdf": (
+            "Hässelby-Vällingby",
+            2024,
+            "verksamhetsplan",
+        ),
         KUNGSHOLMEN: ("Kungsholmen", 2024, "verksamhetsberattelse"),
     }
     for name, (district, year, doc_type) in expected.items():
@@ -81,13 +93,19 @@ def test_chunks_never_straddle_goals_and_keep_pages() -> None:
     _, sections, chunks = parsed("hasselby-vallingby_2024_verksamhetsplan.pdf")
     goal_paths = {tuple(s.goals) for s in sections}
     assert all(tuple(c.goals) in goal_paths for c in chunks)
-    spanning = [c for c in chunks if "Maltesholmstorget och Hässelby torg är prioriterade" in c.text]
+    spanning = [
+        c for c in chunks if "Maltesholmstorget och Hässelby torg är prioriterade" in c.text
+    ]
     assert spanning and spanning[0].pages == [41, 42]
 
 
 def test_indicator_row_chunk_reads_with_its_headers() -> None:
     _, _, chunks = parsed("hasselby-vallingby_2021_verksamhetsplan.pdf")
-    row = next(c for c in chunks if c.table_rows and c.text.splitlines()[1].startswith("Andel barn som lever"))
+    row = next(
+        c
+        for c in chunks
+        if c.table_rows and c.text.splitlines()[1].startswith("Andel barn som lever")
+    )
     assert row.text == (
         "Indikator Årsmål KF:s årsmål Periodicitet\n"
         "Andel barn som lever i familjer som har ekonomiskt bistånd 3,2 % 2,7 % Tertial"

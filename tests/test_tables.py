@@ -18,7 +18,7 @@ def blocks(name: str) -> tuple[Block, ...]:
 
 
 def row(name: str, first_cell: str) -> tuple[dict[str, str], str | None, list[int]]:
-    """The row whose first cell starts with `first_cell`: {header: value}, its note, the table's pages."""
+    """The row starting with `first_cell`: {header: value}, its note, the table's pages."""
     for block in blocks(name):
         table = block.table
         if table is None:
@@ -32,7 +32,9 @@ def row(name: str, first_cell: str) -> tuple[dict[str, str], str | None, list[in
 
 
 def test_plan_indicator_row_keeps_its_headers() -> None:
-    values, _, _ = row("hasselby-vallingby_2021_verksamhetsplan.pdf", "Andel barn som lever i familjer")
+    values, _, _ = row(
+        "hasselby-vallingby_2021_verksamhetsplan.pdf", "Andel barn som lever i familjer"
+    )
     assert values["Årsmål"] == "3,2 %"
     assert values["KF:s årsmål"] == "2,7 %"
     assert values["Periodicitet"] == "Tertial"

@@ -1,0 +1,62 @@
+"""The tutorial pipeline, for comparison: page text -> RecursiveCharacterTextSplitter(1000, 200)
+-> the same e5 model -> FAISS flat, no structure, no filters, no lexical search.
+
+    python -m eval.baseline [--out eval/results/baseline-tutorial.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import faiss
+import numpy as np
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+from pypdf import PdfReader
+
+from eval.metrics import QuestionResult, gold_ranks, summarise
+from eval.run import HERE, load_questions
+from service.runtime import get_embedder
+from service.settings import get_settings
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--questions", type=Path, default=HERE / "dev.jsonl")
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    settings = get_settings()
+    splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
+    texts: list[str] = []
+    for pdf in sorted(Path(settings.corpus_dir).glob("*.pdf")):
+        for page in PdfReader(str(pdf)).pages:
+            texts.extend(splitter.split_text(page.extract_text() or ""))
+    embedder = get_embedder(settings.model, settings.precision)
+    vectors = embedder.encode_documents(texts)
+    index = faiss.IndexFlatIP(vectors.shape[1])
+    index.add(np.ascontiguousarray(vectors))
+    questions = [q for q in load_questions(args.questions) if q.get("gold")]
+    query_vectors = embedder.encode_queries([q["question"] for q in questions])
+    _, ids = index.search(np.ascontiguousarray(query_vectors), 10)
+    results = [
+        QuestionResult(
+            q["id"], q["kind"], gold_ranks([texts[i] for i in row], [g["quote"] for g in q["gold"]])
+        )
+        for q, row in zip(questions, ids, strict=True)
+    ]
+    s = summarise(results)
+    lines = [
+        f"tutorial pipeline ({len(texts)} chunks): R@10 {s.recall:.3f}, MRR@10 {s.mrr:.3f}",
+        "",
+        "| kind | R@10 | MRR@10 |",
+        "|---|---|---|",
+        *[f"| {k} | {v['recall']:.3f} | {v['mrr']:.3f} |" for k, v in s.by_kind.items()],
+    ]
+    print("\n".join(lines))
+    if args.out:
+        args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,68 @@
+"""Measure retrieval on the dev questions for several prose chunk sizes.
+
+    python -m eval.chunk_sizes [--sizes 400 600 900 1400] [--out eval/results/chunk_sizes.md]
+
+Each size gets its own index under var/chunk-sizes/<size> (built with the real model), then
+the dev questions run through the same search as /api/search.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from eval.metrics import QuestionResult, gold_ranks, summarise
+from eval.run import HERE, load_questions
+from indexer.build import build_index
+from service.engine import Engine
+from service.runtime import chunk_params, get_embedder, model_info
+from service.settings import ROOT, get_settings
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[400, 600, 900, 1400])
+    parser.add_argument("--questions", type=Path, default=HERE / "dev.jsonl")
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    base = get_settings()
+    questions = [q for q in load_questions(args.questions) if q.get("gold")]
+    lines = [
+        "| chunk size (overlap) | chunks | R@10 | MRR@10 | trend all-found | paraphrase R@10 |",
+        "|---|---|---|---|---|---|",
+    ]
+    for size in args.sizes:
+        settings = base.model_copy(
+            update={
+                "chunk_size": size,
+                "chunk_overlap": size // 6,
+                "index_dir": ROOT / "var" / "chunk-sizes" / str(size),
+            }
+        )
+        report = build_index(
+            settings.corpus_dir,
+            settings.index_dir,
+            model_info(settings),
+            lambda s=settings: get_embedder(s.model, s.precision),
+            params=chunk_params(settings),
+            progress=False,
+        )
+        engine = Engine(settings)
+        results = []
+        for q in questions:
+            hits = engine.search(q["question"], k=10).hits
+            ranks = gold_ranks([h.chunk.text for h in hits], [g["quote"] for g in q["gold"]])
+            results.append(QuestionResult(q["id"], q["kind"], ranks))
+        s = summarise(results)
+        lines.append(
+            f"| {size} ({size // 6}) | {report.chunks} | {s.recall:.3f} | {s.mrr:.3f} | "
+            f"{s.by_kind['trend']['all_found']:.3f} | {s.by_kind['paraphrase']['recall']:.3f} |"
+        )
+        print(lines[-1], flush=True)
+    if args.out:
+        args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,136 @@
+"""Indexing benchmark: full build, no-change rebuild, adding one report, memory, query latency.
+
+    python scripts/bench_index.py [--runs 3] [--queries 3]
+
+Builds go to var/bench/ (a fresh index per full-build run), each in its own process so peak
+memory (max RSS) is that build's alone. Prints medians over the runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "var" / "bench"
+RAPPORTSOK = [sys.executable, "-m", "service.cli"]
+
+
+def run_index(corpus: Path, index_dir: Path) -> tuple[float, float, str]:
+    """Wall seconds, max RSS in MB and the summary line of one `rapportsok index` run."""
+    env_args = ["index", str(corpus), "--index-dir", str(index_dir)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    done = subprocess.run(
+        RAPPORTSOK + env_args, cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if done.returncode != 0:
+        raise SystemExit(f"index failed: {done.stderr.strip()[-500:]}")
+    summary = done.stdout.strip().splitlines()[-1]
+    return seconds, max(peak, before) / 1024, summary
+
+
+def chunks_in(summary: str) -> int:
+    match = re.search(r"(\d+) chunks \(", summary)
+    return int(match.group(1)) if match else 0
+
+
+def embedded_in(summary: str) -> int:
+    match = re.search(r"(\d+) chunks embedded", summary)
+    return int(match.group(1)) if match else 0
+
+
+def query_latency(index_dir: Path, rounds: int) -> list[float]:
+    """Milliseconds per search (query embedding + hybrid ranking) over the dev questions."""
+    sys.path.insert(0, str(ROOT))
+    from service.engine import Engine
+    from service.settings import get_settings
+
+    settings = get_settings().model_copy(update={"index_dir": index_dir})
+    engine = Engine(settings)
+    questions = [
+        json.loads(line)["question"]
+        for line in (ROOT / "eval" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    engine.search(questions[0])
+    times = []
+    for _ in range(rounds):
+        for q in questions:
+            started = time.perf_counter()
+            engine.search(q, k=10)
+            times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3, help="full builds to take the median of")
+    parser.add_argument("--queries", type=int, default=3, help="rounds over the dev questions")
+    args = parser.parse_args()
+    corpus = ROOT / "corpus"
+    BENCH.mkdir(parents=True, exist_ok=True)
+    print(
+        f"machine: {platform.machine()}, {platform.processor() or 'cpu'}, "
+        f"{subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores"
+    )
+
+    full, peaks, unchanged = [], [], []
+    chunks = 0
+    for run in range(args.runs):
+        index_dir = BENCH / f"full-{run}"
+        shutil.rmtree(index_dir, ignore_errors=True)
+        seconds, peak, summary = run_index(corpus, index_dir)
+        full.append(seconds)
+        peaks.append(peak)
+        chunks = chunks_in(summary)
+        seconds, _, summary = run_index(corpus, index_dir)
+        unchanged.append(seconds)
+        print(f"run {run + 1}: full build {full[-1]:.1f} s, no-change rebuild {seconds:.1f} s")
+
+    partial = BENCH / "partial"
+    shutil.rmtree(partial, ignore_errors=True)
+    three = BENCH / "corpus-3"
+    shutil.rmtree(three, ignore_errors=True)
+    three.mkdir()
+    pdfs = sorted(corpus.glob("*.pdf"))
+    for pdf in pdfs[:3]:
+        shutil.copy(pdf, three / pdf.name)
+    run_index(three, partial)
+    shutil.copy(pdfs[3], three / pdfs[3].name)
+    add_seconds, _, add_summary = run_index(three, partial)
+
+    latency = query_latency(BENCH / "full-0", args.queries)
+    full_median = statistics.median(full)
+    print()
+    print(
+        f"full build: median {full_median:.1f} s over {args.runs} runs "
+        f"({chunks} chunks, {chunks / full_median:.1f} chunks/s end to end)"
+    )
+    print(f"no-change rebuild: median {statistics.median(unchanged):.1f} s (whole command)")
+    print(
+        f"adding one report: {add_seconds:.1f} s, {embedded_in(add_summary)} chunks embedded "
+        f"(only the new report's)"
+    )
+    print(f"peak memory of a full build: median {statistics.median(peaks):.0f} MB (max RSS)")
+    quantiles = statistics.quantiles(latency, n=20)
+    print(
+        f"search latency in process ({len(latency)} queries): "
+        f"p50 {statistics.median(latency):.1f} ms, p95 {quantiles[18]:.1f} ms"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
