@@ -11,7 +11,40 @@ import numpy as np
 from service.analysis import Analyzer, build_vocabulary
 
 ENGLISH_MARKERS = frozenset(
-    ["the", "what", "which", "who", "why", "how", "when", "where", "does", "did", "do", "is", "are", "was", "were", "of", "and", "to", "in", "for", "with", "that", "this", "have", "has", "been", "will", "would", "should", "could", "their", "its"]
+    {
+        "the",
+        "what",
+        "which",
+        "who",
+        "why",
+        "how",
+        "when",
+        "where",
+        "does",
+        "did",
+        "do",
+        "is",
+        "are",
+        "was",
+        "were",
+        "of",
+        "and",
+        "to",
+        "in",
+        "for",
+        "with",
+        "that",
+        "this",
+        "have",
+        "has",
+        "been",
+        "will",
+        "would",
+        "should",
+        "could",
+        "their",
+        "its",
+    }
 )
 
 
