@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 MODEL  := var/models/multilingual-e5-small/rapportsok_model.json
 
-.PHONY: setup model index run test test-fast eval bench lint fuzz torture load screenshots clean
+.PHONY: setup model index run test test-fast test-slow eval bench lint fuzz torture load screenshots clean
 
 setup: $(STAMP) $(MODEL)
 
@@ -35,11 +35,14 @@ test: index
 test-fast: setup
 	$(BIN)/python -m pytest -q -m "not slow and not browser"
 
+test-slow: index
+	$(BIN)/python -m pytest -q -m slow
+
 eval: index
 	$(BIN)/python -m eval.run --ask --out eval/results/dev.json
 	$(BIN)/python -m eval.run --ask --questions eval/heldout.jsonl --out eval/results/heldout.json
 
-bench: setup
+bench: index
 	$(BIN)/python scripts/bench_index.py
 	$(BIN)/python scripts/bench_api.py
 
@@ -51,7 +54,7 @@ fuzz: index
 	$(BIN)/python scripts/fuzz.py
 
 torture: setup
-	$(BIN)/python scripts/torture.py
+	$(BIN)/python scripts/torture.py --runs 20
 
 load: index
 	$(BIN)/python scripts/load.py --clients 16 --seconds 120
