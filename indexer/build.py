@@ -11,7 +11,7 @@ import os
 import sys
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,16 +22,20 @@ from tqdm import tqdm
 
 from indexer import store
 from indexer.chunk import ChunkParams, chunk_sections
+from indexer.commitments import extract_records
 from indexer.extract import SUPPORTED_SUFFIXES, ExtractionError, file_sha256, read_document
-from indexer.metadata import MANIFEST_NAMES, ManifestError, describe, load_manifest
+from indexer.metadata import MANIFEST_NAMES, ManifestError, describe, doc_id_for, load_manifest
 from indexer.models import Chunk, DocumentInfo
+from indexer.records import Record, RecordSet, embed_text
 from indexer.structure import sections_of
 
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "4"
 
 
 class DocumentEncoder(Protocol):
-    def encode_documents(self, texts: list[str], show_progress: bool = False) -> np.ndarray: ...
+    def encode_documents(
+        self, texts: Sequence[str], batch_size: int | None = None, show_progress: bool = False
+    ) -> np.ndarray: ...
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,8 @@ class _Prepared:
     info: DocumentInfo
     chunks: list[Chunk]
     vectors: np.ndarray | None
+    records: list[Record] = field(default_factory=list)
+    record_vectors: np.ndarray | None = None
 
 
 def _interactive() -> bool:
@@ -151,6 +157,8 @@ class _Previous:
     documents: dict[str, DocumentInfo] = field(default_factory=dict)
     chunks: dict[str, list[tuple[int, Chunk]]] = field(default_factory=dict)
     vectors: np.ndarray | None = None
+    records: dict[str, list[int]] = field(default_factory=dict)
+    record_set: RecordSet = field(default_factory=RecordSet.empty)
 
 
 def _previous_build(index_dir: Path, model: ModelInfo, params: ChunkParams, force: bool) -> _Previous:
@@ -174,10 +182,22 @@ def _previous_build(index_dir: Path, model: ModelInfo, params: ChunkParams, forc
         by_id = {d.doc_id: d.name for d in documents.values()}
         for stored in store.read_chunks(build, manifest):
             chunks.setdefault(by_id[stored.chunk.doc_id], []).append((stored.id, stored.chunk))
-    except store.IndexLoadError:
+        record_set = store.read_records(build)
+        records: dict[str, list[int]] = {}
+        for row, record in enumerate(record_set.items):
+            records.setdefault(by_id[record.doc_id], []).append(row)
+    except (store.IndexLoadError, KeyError):
         return _Previous()
     names = {name: doc.sha256 for name, doc in documents.items()}
-    return _Previous(build=build, names=names, documents=documents, chunks=chunks, vectors=vectors)
+    return _Previous(
+        build=build,
+        names=names,
+        documents=documents,
+        chunks=chunks,
+        vectors=vectors,
+        records=records,
+        record_set=record_set,
+    )
 
 
 def _prepare_all(
@@ -190,6 +210,7 @@ def _prepare_all(
 ) -> list[_Prepared]:
     prepared: list[_Prepared] = []
     seen: dict[str, str] = {}
+    ids: dict[str, str] = {}
     for path in tqdm(files, desc="Reading reports", unit="file", disable=not show):
         try:
             sha = file_sha256(path)
@@ -199,21 +220,29 @@ def _prepare_all(
         if sha in seen:
             report.failures.append(Failure(path.name, f"duplicate of {seen[sha]} (same content); skipped"))
             continue
-        seen[sha] = path.name
+        doc_id = doc_id_for(path.name)
+        if doc_id in ids:
+            clash = f"same document id {doc_id!r} as {ids[doc_id]}; rename one of them"
+            report.failures.append(Failure(path.name, clash))
+            continue
         override = overrides.get(path.name)
         if previous.names.get(path.name) == sha and previous.vectors is not None and not override:
             prepared.append(_reuse(path.name, previous))
             report.unchanged.append(path.name)
-            continue
-        try:
-            prepared.append(_read(path, params, override))
-        except ExtractionError as exc:
-            report.failures.append(Failure(path.name, exc.problem + (f" (page {exc.page})" if exc.page else "")))
-            continue
-        except OSError as exc:
-            report.failures.append(Failure(path.name, f"cannot read file ({exc.strerror or exc})"))
-            continue
-        (report.changed if path.name in previous.names else report.new).append(path.name)
+        else:
+            try:
+                prepared.append(_read(path, params, override))
+            except ExtractionError as exc:
+                where = f" (page {exc.page})" if exc.page else ""
+                report.failures.append(Failure(path.name, exc.problem + where))
+                continue
+            except OSError as exc:
+                problem = f"cannot read file ({exc.strerror or exc})"
+                report.failures.append(Failure(path.name, problem))
+                continue
+            (report.changed if path.name in previous.names else report.new).append(path.name)
+        seen[sha] = path.name
+        ids[doc_id] = path.name
     return prepared
 
 
@@ -222,7 +251,15 @@ def _reuse(name: str, previous: _Previous) -> _Prepared:
     assert previous.vectors is not None
     ids = [row_id for row_id, _ in rows]
     vectors = previous.vectors[ids] if ids else np.zeros((0, previous.vectors.shape[1]), np.float32)
-    return _Prepared(info=previous.documents[name], chunks=[c for _, c in rows], vectors=vectors)
+    record_rows = previous.records.get(name, [])
+    record_set = previous.record_set
+    return _Prepared(
+        info=previous.documents[name],
+        chunks=[c for _, c in rows],
+        vectors=vectors,
+        records=[record_set.items[i] for i in record_rows],
+        record_vectors=record_set.vectors[record_rows] if record_set.vectors.shape[1] else None,
+    )
 
 
 def _read(path: Path, params: ChunkParams, override: dict[str, object] | None) -> _Prepared:
@@ -233,7 +270,8 @@ def _read(path: Path, params: ChunkParams, override: dict[str, object] | None) -
     chunks = chunk_sections(info, sections, params)
     if not chunks:
         raise ExtractionError(path, "no indexable text found")
-    return _Prepared(info=info, chunks=chunks, vectors=None)
+    records = extract_records(info, sections)
+    return _Prepared(info=info, chunks=chunks, vectors=None, records=records)
 
 
 def _embed_missing(
@@ -243,16 +281,35 @@ def _embed_missing(
     show: bool,
 ) -> None:
     todo = [p for p in prepared if p.vectors is None]
-    if not todo:
+    records_todo = [p for p in prepared if p.record_vectors is None]
+    if not todo and not records_todo:
         return
     texts = [c.embed_text for p in todo for c in p.chunks]
     encoder = encoder_factory()
-    vectors = encoder.encode_documents(texts, show_progress=show)
-    report.embedded_chunks = len(texts)
-    start = 0
+    if texts:
+        vectors = encoder.encode_documents(texts, show_progress=show)
+        report.embedded_chunks = len(texts)
+        start = 0
+        for p in todo:
+            p.vectors = vectors[start : start + len(p.chunks)]
+            start += len(p.chunks)
+    _embed_records(records_todo, encoder)
+
+
+def _embed_records(todo: list[_Prepared], encoder: DocumentEncoder) -> None:
+    """Vectors for indicator names and goal titles (each distinct text embedded once)."""
+    texts = sorted({t for p in todo for r in p.records if (t := embed_text(r))})
+    if not texts:
+        return
+    encoded = encoder.encode_documents(texts)
+    by_text = {t: encoded[i] for i, t in enumerate(texts)}
     for p in todo:
-        p.vectors = vectors[start : start + len(p.chunks)]
-        start += len(p.chunks)
+        rows = np.zeros((len(p.records), encoded.shape[1]), np.float32)
+        for i, record in enumerate(p.records):
+            text = embed_text(record)
+            if text:
+                rows[i] = by_text[text]
+        p.record_vectors = rows
 
 
 def _write(
@@ -280,4 +337,17 @@ def _write(
         counts={},
         failures=[{"file": f.file, "problem": f.problem} for f in report.failures],
     )
-    return store.write_build(index_dir, manifest, documents, chunks, vectors)
+    records = _record_set(prepared, model.dimension)
+    return store.write_build(index_dir, manifest, documents, chunks, vectors, records=records)
+
+
+def _record_set(prepared: list[_Prepared], dimension: int) -> RecordSet:
+    """All documents' records with their vectors (zeros where nothing was embedded)."""
+    parts = [
+        p.record_vectors
+        if p.record_vectors is not None
+        else np.zeros((len(p.records), dimension), np.float32)
+        for p in prepared
+    ]
+    vectors = np.vstack(parts).astype(np.float32) if parts else np.zeros((0, dimension), np.float32)
+    return RecordSet(items=[r for p in prepared for r in p.records], vectors=vectors)

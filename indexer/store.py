@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import io
 import json
 import os
 import shutil
@@ -30,6 +31,7 @@ import faiss
 import numpy as np
 
 from indexer.models import Chunk, DocumentInfo, Goal
+from indexer.records import Record, RecordSet, record_from_dict
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -83,7 +85,15 @@ CREATE TABLE chunks (
 );
 CREATE INDEX chunks_doc ON chunks(doc_id);
 CREATE INDEX chunks_hash ON chunks(content_hash);
+CREATE TABLE records (
+    id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(doc_id),
+    kind TEXT NOT NULL, key TEXT NOT NULL, name TEXT NOT NULL, data TEXT NOT NULL
+);
+CREATE INDEX records_doc ON records(doc_id);
+CREATE INDEX records_kind ON records(kind);
 """
+RECORD_VECTORS = "record_vectors.npy"
+"""Embeddings of indicator names and goal titles, one row per record (zeros for other kinds)."""
 
 
 @contextlib.contextmanager
@@ -129,10 +139,12 @@ def write_build(
     chunks: list[Chunk],
     vectors: np.ndarray,
     extra_files: dict[str, bytes] | None = None,
+    records: RecordSet | None = None,
 ) -> Path:
     """Write a complete build next to the current one and switch `current` to it."""
     if len(chunks) != len(vectors):
         raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
+    records = records or RecordSet.empty()
     builds = index_dir / "builds"
     builds.mkdir(parents=True, exist_ok=True)
     staging = builds / f".staging-{manifest.build_id}"
@@ -140,10 +152,16 @@ def write_build(
         shutil.rmtree(staging)
     staging.mkdir()
     _write_metadata(staging / METADATA, documents, chunks)
+    _write_records(staging / METADATA, records.items)
     _write_vectors(staging / VECTORS, vectors, int(manifest.model.get("dimension", 0)))
+    _write_file(staging / RECORD_VECTORS, _npy_bytes(records.vectors))
     for name, data in (extra_files or {}).items():
         _write_file(staging / name, data)
-    manifest.counts = {"documents": len(documents), "chunks": len(chunks)}
+    manifest.counts = {
+        "documents": len(documents),
+        "chunks": len(chunks),
+        "records": len(records.items),
+    }
     _write_file(staging / MANIFEST, json.dumps(asdict(manifest), ensure_ascii=False, indent=2).encode())
     final = builds / manifest.build_id
     os.replace(staging, final)
@@ -207,6 +225,27 @@ def _write_metadata(path: Path, documents: list[DocumentInfo], chunks: list[Chun
         db.commit()
     finally:
         db.close()
+
+
+def _write_records(path: Path, records: list[Record]) -> None:
+    db = sqlite3.connect(path)
+    try:
+        db.executemany(
+            "INSERT INTO records VALUES (?,?,?,?,?,?)",
+            [
+                (i, r.doc_id, r.kind, r.key, r.name, json.dumps(r.as_dict(), ensure_ascii=False))
+                for i, r in enumerate(records)
+            ],
+        )
+        db.commit()
+    finally:
+        db.close()
+
+
+def _npy_bytes(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, np.ascontiguousarray(array, dtype=np.float32), allow_pickle=False)
+    return buffer.getvalue()
 
 
 def _chunk_row(row_id: int, c: Chunk) -> tuple[Any, ...]:
@@ -283,10 +322,17 @@ def read_vectors(build: Path, manifest: Manifest) -> faiss.Index:
     try:
         index = faiss.read_index(str(path))
     except RuntimeError as exc:
-        raise IndexLoadError(f"{path}: corrupt vector file ({str(exc).splitlines()[0]})") from exc
+        size = path.stat().st_size
+        raise IndexLoadError(
+            f"{path}: corrupt vector file ({size} bytes, not a readable FAISS index); "
+            "run 'rapportsok index' to rebuild"
+        ) from exc
     expected = manifest.counts.get("chunks", -1)
     if index.ntotal != expected:
-        raise IndexLoadError(f"{path}: {index.ntotal} vectors but the manifest lists {expected} chunks")
+        raise IndexLoadError(
+            f"{path}: {index.ntotal} vectors but the manifest lists {expected} chunks; "
+            "run 'rapportsok index' to rebuild"
+        )
     dimension = int(manifest.model.get("dimension", index.d))
     if index.d != dimension:
         raise IndexLoadError(f"{path}: vectors have {index.d} dimensions, the model {dimension}")
@@ -325,6 +371,26 @@ def read_chunks(build: Path, manifest: Manifest | None = None) -> list[StoredChu
     if any(s.id != i for i, s in enumerate(out)):
         raise IndexLoadError(f"{build / METADATA}: chunk ids are not contiguous")
     return out
+
+
+def read_records(build: Path) -> RecordSet:
+    """The commitment records of a build with their vectors (empty for builds without them)."""
+    with _connect(build) as db:
+        has_table = db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'records'"
+        ).fetchone()
+        rows = db.execute("SELECT data FROM records ORDER BY id").fetchall() if has_table else []
+    items = [record_from_dict(json.loads(r["data"])) for r in rows]
+    path = build / RECORD_VECTORS
+    if not path.is_file():
+        return RecordSet(items=items, vectors=np.zeros((len(items), 0), np.float32))
+    try:
+        vectors = np.load(path, allow_pickle=False)
+    except (OSError, ValueError) as exc:
+        raise IndexLoadError(f"{path}: unreadable record vectors ({exc})") from exc
+    if len(vectors) != len(items):
+        raise IndexLoadError(f"{path}: {len(vectors)} vectors but {len(items)} records")
+    return RecordSet(items=items, vectors=vectors.astype(np.float32, copy=False))
 
 
 @contextlib.contextmanager

@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.engine import Engine
+from service.routes_commitments import commitments_router
 from service.errors import ApiError, error_response, validation_message
 from service.security import RateLimit, RequestLimits, SecurityHeaders, bearer, token_matches
 from service.schemas import (
@@ -35,6 +36,24 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody},
     404: {"model": ErrorBody},
     422: {"model": ErrorBody},
+}
+GUARDS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "A required token is missing or wrong"},
+    414: {"model": ErrorBody, "description": "The request URL is too long"},
+    422: {"model": ErrorBody, "description": "A parameter or header is invalid"},
+    429: {"model": ErrorBody, "description": "Too many requests from this address"},
+}
+TOO_LARGE: dict[int | str, dict[str, Any]] = {
+    413: {"model": ErrorBody, "description": "The request body is too large"},
+}
+REPORT_FILE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The report file",
+        "content": {
+            "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+            "text/plain": {"schema": {"type": "string"}},
+        },
+    },
 }
 
 
@@ -81,7 +100,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
             raise ApiError(401, "admin token missing or wrong: send 'Authorization: Bearer <token>'")
 
     EngineDep = Annotated[Engine, Depends(get_engine)]
-    api = APIRouter(dependencies=[Depends(require_reader)])
+    api = APIRouter(dependencies=[Depends(require_reader)], responses=GUARDS)
 
     @api.get("/api/search", response_model=SearchOut, responses=ERRORS)
     def search(
@@ -104,7 +123,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         disabled = engine.check_disabled((nofilter or "").split(","))
         return engine.search_payload(engine.search(query, k=k, filters=filters, disable=disabled))
 
-    @api.post("/api/ask", response_model=AskOut, responses=ERRORS)
+    @api.post("/api/ask", response_model=AskOut, responses={**ERRORS, **TOO_LARGE})
     def ask(engine: EngineDep, body: AskIn) -> dict[str, Any]:
         """An answer composed of sentences quoted from the reports, each with citations."""
         question = engine.check_query(body.question)
@@ -128,22 +147,27 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         """One report's metadata."""
         return engine.document(doc_id)
 
-    @api.get("/api/documents/{doc_id}/pdf", responses=ERRORS)
+    @api.get(
+        "/api/documents/{doc_id}/pdf",
+        response_class=FileResponse,
+        responses={**ERRORS, **REPORT_FILE},
+    )
     def document_file(engine: EngineDep, doc_id: str) -> FileResponse:
         """The report file itself; add #page=N to open a cited page."""
         path, media_type = engine.document_file(doc_id)
         return FileResponse(path, media_type=media_type, filename=path.name, content_disposition_type="inline")
 
-    @api.post("/api/admin/reload", responses={401: {"model": ErrorBody}, 403: {"model": ErrorBody}})
+    @api.post("/api/admin/reload", responses={403: {"model": ErrorBody}, **TOO_LARGE})
     def reload(engine: EngineDep, _: Annotated[None, Depends(require_admin)]) -> dict[str, Any]:
         """Load the newest index build now (needs the admin token)."""
         changed = engine.reload_if_changed()
         return {"reloaded": changed, "build": engine.snapshot.build.name}
 
+    api.include_router(commitments_router(get_engine))
     app.include_router(api)
     _install_docs(app)
 
-    @app.get("/health", response_model=HealthOut)
+    @app.get("/health", response_model=HealthOut, responses={414: GUARDS[414]})
     def health() -> dict[str, Any]:
         """Whether an index is loaded, which model and build, and how big it is."""
         current = state["engine"]

@@ -16,6 +16,7 @@ from indexer.metadata import fold
 from service.answer import Answer, Answerer
 from service.errors import ApiError
 from service.highlight import highlight_spans
+from service.indicator_answers import answer_from_rows
 from service.query import Vocabulary, understand
 from service.retrieval import Hit, SearchResult, Searcher
 from service.runtime import ensure_model_matches, get_embedder, model_info
@@ -92,7 +93,7 @@ class Engine:
         return {
             "query": result.query,
             "filters": applied,
-            "hits": [self.hit_payload(hit, result.query) for hit in result.hits],
+            "hits": [self.hit_payload(hit, result.query, result.snapshot) for hit in result.hits],
         }
 
     # ------------------------------------------------------------------ answers
@@ -106,6 +107,9 @@ class Engine:
         """An answer of cited report sentences (a timeline for questions about change)."""
         searcher, answerer = self.searcher, self._answerer
         intent = understand(question, filters or Filters(), self.vocabulary(), disable)
+        from_rows = answer_from_rows(question, intent, searcher)
+        if from_rows is not None:
+            return from_rows
         vector = searcher.encoder.encode_queries([question])[0]
         k = answerer.params.timeline_passages if intent.timeline else answerer.params.passages
         result = searcher.search_vector(question, vector, k, intent.filters, intent.boost_doc_type)
@@ -299,10 +303,11 @@ class Engine:
             "chunks": len(snapshot.chunks),
         }
 
-    def hit_payload(self, hit: Hit, query: str) -> dict[str, Any]:
+    def hit_payload(self, hit: Hit, query: str, snapshot: Snapshot | None = None) -> dict[str, Any]:
+        """A hit as the API shows it; `snapshot` is the one searched (rows refer to it)."""
         chunk, doc = hit.chunk, hit.document
         goal = chunk.goal
-        snapshot = self.snapshot
+        snapshot = snapshot or self.snapshot
         also = []
         for row in hit.also_in:
             other = snapshot.chunks[row]

@@ -47,6 +47,8 @@ class SearchResult:
     filters: Filters
     hits: list[Hit]
     boost_doc_type: str | None = None
+    snapshot: Snapshot | None = None
+    """The snapshot the hits' row numbers refer to (a reload may have replaced it since)."""
 
 
 class Searcher:
@@ -89,7 +91,11 @@ class Searcher:
         boosts = boosts or [None] * len(queries)
         return [
             SearchResult(
-                query=q, filters=f, hits=self._rank(q, vectors[i], k, f, b), boost_doc_type=b
+                query=q,
+                filters=f,
+                hits=self._rank(q, vectors[i], k, f, b),
+                boost_doc_type=b,
+                snapshot=self.snapshot,
             )
             for i, (q, f, b) in enumerate(zip(queries, filters, boosts, strict=True))
         ]
@@ -99,7 +105,9 @@ class Searcher:
     ) -> SearchResult:
         """Search with a query vector already computed (the answerer reuses it)."""
         hits = self._rank(query, vector, k, filters, boost)
-        return SearchResult(query=query, filters=filters, hits=hits, boost_doc_type=boost)
+        return SearchResult(
+            query=query, filters=filters, hits=hits, boost_doc_type=boost, snapshot=self.snapshot
+        )
 
     def scores(
         self, query: str, vector: np.ndarray, filters: Filters, boost: str | None = None

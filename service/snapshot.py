@@ -15,6 +15,7 @@ import numpy as np
 from indexer import store
 from indexer.metadata import fold
 from indexer.models import Chunk, DocumentInfo
+from indexer.records import RecordSet
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Snapshot:
     vectors: faiss.Index
     by_hash: dict[str, list[int]] = field(default_factory=dict)
     columns: dict[str, np.ndarray] = field(default_factory=dict)
+    records: RecordSet = field(default_factory=RecordSet.empty)
 
     @property
     def model_id(self) -> str:
@@ -84,6 +86,7 @@ def load_snapshot(index_dir: Path) -> Snapshot:
     if unknown:
         raise store.IndexLoadError(f"{build}: chunks refer to unknown documents {sorted(unknown)[:3]}")
     snapshot = Snapshot(build=build, manifest=manifest, documents=documents, chunks=chunks, vectors=vectors)
+    snapshot.records = store.read_records(build)
     _index_columns(snapshot)
     return snapshot
 
