@@ -21,15 +21,20 @@ from service.settings import get_settings
 from service.snapshot import Filters
 
 VARIANTS: dict[str, FusionParams] = {
-    "dense only": FusionParams(method="dense"),
+    "dense only, passages": FusionParams(method="dense", sentence_level=False),
+    "dense only, passages + sentences": FusionParams(method="dense"),
     "bm25 only": FusionParams(method="bm25"),
     "rrf (k=60)": FusionParams(method="rrf"),
     **{
-        f"minmax dense {w:.1f}": FusionParams(method="minmax", dense_weight=w)
-        for w in (0.4, 0.5, 0.6, 0.7, 0.8)
+        f"minmax dense {w:.1f}, passages": FusionParams(dense_weight=w, sentence_level=False)
+        for w in (0.5, 0.6, 0.7, 0.8)
     },
-    "minmax 0.6, no english rule": FusionParams(method="minmax", english_dense_weight=0.6),
-    "minmax 0.6, no doc-type boost": FusionParams(method="minmax", doc_type_boost=0.0),
+    **{
+        f"minmax dense {w:.1f}, passages + sentences": FusionParams(dense_weight=w)
+        for w in (0.5, 0.6, 0.7, 0.8, 0.9)
+    },
+    "minmax 0.7 + sentences, no english rule": FusionParams(dense_weight=0.7, english_dense_weight=0.7),
+    "minmax 0.7 + sentences, no doc-type boost": FusionParams(dense_weight=0.7, doc_type_boost=0.0),
 }
 
 

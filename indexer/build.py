@@ -29,7 +29,7 @@ from indexer.models import Chunk, DocumentInfo
 from indexer.records import Record, RecordSet, embed_text
 from indexer.structure import sections_of
 
-EXTRACTOR_VERSION = "4"
+EXTRACTOR_VERSION = "5"
 
 
 class DocumentEncoder(Protocol):
@@ -82,6 +82,8 @@ class _Prepared:
     vectors: np.ndarray | None
     records: list[Record] = field(default_factory=list)
     record_vectors: np.ndarray | None = None
+    sentence_vectors: np.ndarray | None = None
+    """One row per sentence of `chunks`, in order (see `Chunk.sentences`)."""
 
 
 def _interactive() -> bool:
@@ -159,6 +161,8 @@ class _Previous:
     vectors: np.ndarray | None = None
     records: dict[str, list[int]] = field(default_factory=dict)
     record_set: RecordSet = field(default_factory=RecordSet.empty)
+    sentence_vectors: np.ndarray | None = None
+    sentence_starts: list[int] = field(default_factory=list)
 
 
 def _previous_build(index_dir: Path, model: ModelInfo, params: ChunkParams, force: bool) -> _Previous:
@@ -180,8 +184,13 @@ def _previous_build(index_dir: Path, model: ModelInfo, params: ChunkParams, forc
         documents = {d.name: d for d in store.read_documents(build)}
         chunks: dict[str, list[tuple[int, Chunk]]] = {}
         by_id = {d.doc_id: d.name for d in documents.values()}
+        starts: list[int] = []
+        total = 0
         for stored in store.read_chunks(build, manifest):
             chunks.setdefault(by_id[stored.chunk.doc_id], []).append((stored.id, stored.chunk))
+            starts.append(total)
+            total += len(stored.chunk.sentences)
+        sentence_vectors = store.read_sentence_vectors(build, manifest)
         record_set = store.read_records(build)
         records: dict[str, list[int]] = {}
         for row, record in enumerate(record_set.items):
@@ -197,6 +206,8 @@ def _previous_build(index_dir: Path, model: ModelInfo, params: ChunkParams, forc
         vectors=vectors,
         records=records,
         record_set=record_set,
+        sentence_vectors=sentence_vectors,
+        sentence_starts=starts,
     )
 
 
@@ -253,12 +264,17 @@ def _reuse(name: str, previous: _Previous) -> _Prepared:
     vectors = previous.vectors[ids] if ids else np.zeros((0, previous.vectors.shape[1]), np.float32)
     record_rows = previous.records.get(name, [])
     record_set = previous.record_set
+    assert previous.sentence_vectors is not None
+    sentence_rows = [
+        previous.sentence_starts[row_id] + i for row_id, chunk in rows for i in range(len(chunk.sentences))
+    ]
     return _Prepared(
         info=previous.documents[name],
         chunks=[c for _, c in rows],
         vectors=vectors,
         records=[record_set.items[i] for i in record_rows],
         record_vectors=record_set.vectors[record_rows] if record_set.vectors.shape[1] else None,
+        sentence_vectors=previous.sentence_vectors[sentence_rows],
     )
 
 
@@ -284,15 +300,19 @@ def _embed_missing(
     records_todo = [p for p in prepared if p.record_vectors is None]
     if not todo and not records_todo:
         return
-    texts = [c.embed_text for p in todo for c in p.chunks]
+    chunk_texts = [c.embed_text for p in todo for c in p.chunks]
+    sentence_texts = [s for p in todo for c in p.chunks for s in c.sentences]
     encoder = encoder_factory()
-    if texts:
-        vectors = encoder.encode_documents(texts, show_progress=show)
-        report.embedded_chunks = len(texts)
-        start = 0
+    if chunk_texts:
+        vectors = encoder.encode_documents(chunk_texts + sentence_texts, show_progress=show)
+        report.embedded_chunks = len(chunk_texts)
+        chunk_at, sentence_at = 0, len(chunk_texts)
         for p in todo:
-            p.vectors = vectors[start : start + len(p.chunks)]
-            start += len(p.chunks)
+            count = sum(len(c.sentences) for c in p.chunks)
+            p.vectors = vectors[chunk_at : chunk_at + len(p.chunks)]
+            p.sentence_vectors = vectors[sentence_at : sentence_at + count]
+            chunk_at += len(p.chunks)
+            sentence_at += count
     _embed_records(records_todo, encoder)
 
 
@@ -338,7 +358,21 @@ def _write(
         failures=[{"file": f.file, "problem": f.problem} for f in report.failures],
     )
     records = _record_set(prepared, model.dimension)
-    return store.write_build(index_dir, manifest, documents, chunks, vectors, records=records)
+    sentence_parts = [p.sentence_vectors for p in prepared if p.sentence_vectors is not None]
+    sentence_vectors = (
+        np.vstack(sentence_parts).astype(np.float32)
+        if sentence_parts
+        else np.zeros((0, model.dimension), np.float32)
+    )
+    return store.write_build(
+        index_dir,
+        manifest,
+        documents,
+        chunks,
+        vectors,
+        records=records,
+        sentence_vectors=sentence_vectors,
+    )
 
 
 def _record_set(prepared: list[_Prepared], dimension: int) -> RecordSet:

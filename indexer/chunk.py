@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from indexer.models import Block, Chunk, DocumentInfo, Section, Table
+from indexer.sentences import sentences_of
 
 SEPARATORS = ["\n\n", "\n", ". ", "? ", "! ", "; ", ", ", " ", ""]
 MIN_WORDS = 4
@@ -64,6 +65,7 @@ def chunk_sections(info: DocumentInfo, sections: list[Section], params: ChunkPar
                 chunks.extend(_table_chunks(info, section, block, block.table, params))
     for ordinal, chunk in enumerate(chunks):
         chunk.ordinal = ordinal
+        chunk.sentences = sentences_of(chunk)
     return chunks
 
 

@@ -166,6 +166,7 @@ class Chunk:
     table_header: list[str] | None = None
     table_rows: list[list[str]] | None = None
     table_note: str | None = None
+    sentences: list[str] = field(default_factory=list)
 
     @property
     def goal(self) -> Goal | None:

@@ -33,8 +33,9 @@ import numpy as np
 from indexer.models import Chunk, DocumentInfo, Goal
 from indexer.records import Record, RecordSet, record_from_dict
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
+SENTENCE_VECTORS = "sentence_vectors.npy"
 VECTORS = "vectors.faiss"
 METADATA = "meta.sqlite"
 KEEP_BUILDS = 2
@@ -81,7 +82,7 @@ CREATE TABLE chunks (
     ordinal INTEGER, kind TEXT, text TEXT NOT NULL, embed_text TEXT NOT NULL, pages TEXT,
     first_page INTEGER, section TEXT, goals TEXT, goal_number TEXT, goal_title TEXT,
     unit TEXT, content_hash TEXT, assessment TEXT, table_header TEXT, table_rows TEXT,
-    table_note TEXT
+    table_note TEXT, sentences TEXT, sentence_start INTEGER
 );
 CREATE INDEX chunks_doc ON chunks(doc_id);
 CREATE INDEX chunks_hash ON chunks(content_hash);
@@ -140,10 +141,16 @@ def write_build(
     vectors: np.ndarray,
     extra_files: dict[str, bytes] | None = None,
     records: RecordSet | None = None,
+    sentence_vectors: np.ndarray | None = None,
 ) -> Path:
     """Write a complete build next to the current one and switch `current` to it."""
     if len(chunks) != len(vectors):
         raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
+    sentences = sum(len(c.sentences) for c in chunks)
+    if sentence_vectors is None:
+        sentence_vectors = np.zeros((0, vectors.shape[1] if len(vectors) else 0), np.float32)
+    if len(sentence_vectors) != sentences:
+        raise ValueError(f"{sentences} sentences but {len(sentence_vectors)} sentence vectors")
     records = records or RecordSet.empty()
     builds = index_dir / "builds"
     builds.mkdir(parents=True, exist_ok=True)
@@ -155,12 +162,14 @@ def write_build(
     _write_records(staging / METADATA, records.items)
     _write_vectors(staging / VECTORS, vectors, int(manifest.model.get("dimension", 0)))
     _write_file(staging / RECORD_VECTORS, _npy_bytes(records.vectors))
+    _write_file(staging / SENTENCE_VECTORS, _npy_bytes(sentence_vectors.astype(np.float32)))
     for name, data in (extra_files or {}).items():
         _write_file(staging / name, data)
     manifest.counts = {
         "documents": len(documents),
         "chunks": len(chunks),
         "records": len(records.items),
+        "sentences": sentences,
     }
     _write_file(staging / MANIFEST, json.dumps(asdict(manifest), ensure_ascii=False, indent=2).encode())
     final = builds / manifest.build_id
@@ -219,8 +228,8 @@ def _write_metadata(path: Path, documents: list[DocumentInfo], chunks: list[Chun
             ],
         )
         db.executemany(
-            "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            [_chunk_row(i, c) for i, c in enumerate(chunks)],
+            "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [_chunk_row(i, c, start) for i, (c, start) in enumerate(zip(chunks, _starts(chunks), strict=True))],
         )
         db.commit()
     finally:
@@ -248,7 +257,16 @@ def _npy_bytes(array: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
-def _chunk_row(row_id: int, c: Chunk) -> tuple[Any, ...]:
+def _starts(chunks: list[Chunk]) -> list[int]:
+    """Offset of each chunk's first sentence in the sentence vector file."""
+    starts, total = [], 0
+    for chunk in chunks:
+        starts.append(total)
+        total += len(chunk.sentences)
+    return starts
+
+
+def _chunk_row(row_id: int, c: Chunk, sentence_start: int) -> tuple[Any, ...]:
     goal = c.goal
     return (
         row_id,
@@ -269,6 +287,8 @@ def _chunk_row(row_id: int, c: Chunk) -> tuple[Any, ...]:
         json.dumps(c.table_header, ensure_ascii=False) if c.table_header else None,
         json.dumps(c.table_rows, ensure_ascii=False) if c.table_rows else None,
         c.table_note,
+        json.dumps(c.sentences, ensure_ascii=False),
+        sentence_start,
     )
 
 
@@ -428,4 +448,24 @@ def _chunk_from_row(r: sqlite3.Row) -> Chunk:
         table_header=json.loads(r["table_header"]) if r["table_header"] else None,
         table_rows=json.loads(r["table_rows"]) if r["table_rows"] else None,
         table_note=r["table_note"],
+        sentences=json.loads(r["sentences"] or "[]"),
     )
+
+
+def read_sentence_vectors(build: Path, manifest: Manifest) -> np.ndarray:
+    """Vectors of every chunk's sentences, in chunk order (see `Chunk.sentences`)."""
+    path = build / SENTENCE_VECTORS
+    if not path.is_file():
+        raise IndexLoadError(f"{path}: missing sentence vectors; run 'rapportsok index'")
+    try:
+        vectors = np.load(path, allow_pickle=False)
+    except (ValueError, OSError) as exc:
+        raise IndexLoadError(f"{path}: corrupt sentence vectors ({exc}); run 'rapportsok index'") from exc
+    expected = manifest.counts.get("sentences", -1)
+    dimension = int(manifest.model.get("dimension", 0))
+    if vectors.ndim != 2 or len(vectors) != expected or (len(vectors) and vectors.shape[1] != dimension):
+        raise IndexLoadError(
+            f"{path}: {vectors.shape} sentence vectors but the manifest lists {expected} "
+            f"of {dimension} dimensions; run 'rapportsok index'"
+        )
+    return vectors.astype(np.float32, copy=False)

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
-from indexer.models import Chunk, DocumentInfo
+from indexer.models import DocumentInfo
+from indexer.sentences import figures
 from service.lexical import LexicalIndex, looks_english
 from service.retrieval import Hit
-from service.sentences import figures, split_sentences
+from service.snapshot import Snapshot
 
 DOC_TYPE_ORDER = {
     "verksamhetsplan": 0,
@@ -49,12 +49,10 @@ WHEN = re.compile(
     r"november|december|våren|hösten|sommaren|vintern|under året|tertial|kvartal|vecka)\b",
     re.I,
 )
-SHARE_Q = re.compile(r"\b(hur stor andel|vilken andel|hur stor del|what share|what proportion)\b", re.I)
+SHARE_Q = re.compile(
+    r"\b(hur stor andel|vilken andel|hur stor del|what share|what proportion)\b", re.I
+)
 SHARE = re.compile(r"%|\bprocent\b|\bandel\b|\bhälften\b", re.I)
-
-
-class SentenceEncoder(Protocol):
-    def encode_documents(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
 @dataclass(frozen=True)
@@ -77,6 +75,8 @@ class Candidate:
     hit_rank: int
     hit: Hit
     text: str
+    row: int = 0
+    """Row of the sentence's vector in the snapshot."""
     score: float = 0.0
     similarity: float = 0.0
     rare: float = 0.0
@@ -96,18 +96,20 @@ class Answer:
 class Answerer:
     def __init__(
         self,
-        encoder: SentenceEncoder,
+        snapshot: Snapshot,
         lexical: LexicalIndex,
         params: AnswerParams | None = None,
     ) -> None:
-        self.encoder = encoder
+        self.snapshot = snapshot
         self.lexical = lexical
         self.params = params or AnswerParams()
 
     def answer(
         self, question: str, query_vector: np.ndarray, hits: list[Hit], trend: bool
     ) -> Answer:
-        candidates = self._candidates(hits[: self.params.timeline_passages if trend else self.params.passages])
+        candidates = self._candidates(
+            hits[: self.params.timeline_passages if trend else self.params.passages]
+        )
         if not candidates:
             return Answer(question, False, "none", message=NOT_FOUND)
         self._score(question, query_vector, candidates)
@@ -129,16 +131,16 @@ class Answerer:
     def _candidates(self, hits: list[Hit]) -> list[Candidate]:
         out: list[Candidate] = []
         for rank, hit in enumerate(hits):
-            for sentence in sentences_of(hit.chunk):
-                out.append(Candidate(hit_rank=rank, hit=hit, text=sentence))
+            rows = self.snapshot.sentence_rows(hit.row)
+            for row, sentence in zip(rows, hit.chunk.sentences, strict=True):
+                out.append(Candidate(hit_rank=rank, hit=hit, text=sentence, row=row))
                 if len(out) >= self.params.max_candidates:
                     return out
         return out
 
     def _score(self, question: str, vector: np.ndarray, candidates: list[Candidate]) -> None:
-        texts = [c.text[:400] for c in candidates]
-        sentence_vectors = self.encoder.encode_documents(texts)
-        similarity = sentence_vectors @ vector.astype(np.float32)
+        rows = [c.row for c in candidates]
+        similarity = self.snapshot.sentence_vectors[rows] @ vector.astype(np.float32)
         weights = self._rare_term_weights(question)
         total = sum(weights.values()) or 1.0
         for c, sim in zip(candidates, similarity, strict=True):
@@ -157,7 +159,7 @@ class Answerer:
         return weights
 
     def _choose(self, question: str, candidates: list[Candidate], floor: float) -> list[Candidate]:
-        """The best sentences close to the top score, that together hold what the question asks for."""
+        """The best sentences near the top score that hold what the question asks for."""
         ranked = sorted(candidates, key=lambda c: -c.score)
         top = ranked[0].score
         near = [c for c in ranked if c.score >= top - self.params.keep_within]
@@ -195,7 +197,7 @@ class Answerer:
     def _timeline(
         self, question: str, candidates: list[Candidate], top: float, min_score: float
     ) -> Answer | None:
-        """One entry per report (oldest first) with its best sentence, if two or more reports fit."""
+        """One entry per report (oldest first) with its best sentence, if two or more fit."""
         best_per_doc: dict[str, Candidate] = {}
         for c in candidates:
             if c.score < min_score:
@@ -252,42 +254,3 @@ def _needed_pattern(question: str) -> re.Pattern[str] | None:
     if WHEN_Q.search(question):
         return WHEN
     return None
-
-
-def sentences_of(chunk: Chunk) -> list[str]:
-    """A prose chunk's sentences; a table row as one sentence naming its columns."""
-    if chunk.table_rows:
-        header = chunk.table_header or []
-        notes = [chunk.table_note] if len(chunk.table_rows) == 1 else []
-        return [
-            row_sentence(header, row, notes[0] if notes else None)
-            for row in chunk.table_rows
-            if any(row)
-        ]
-    if chunk.kind == "table":
-        return [line for line in chunk.text.splitlines() if line.strip()]
-    out: list[str] = []
-    for paragraph in chunk.text.split("\n"):
-        out.extend(s for s in split_sentences(paragraph) if len(s) > 15)
-    return out
-
-
-def row_sentence(header: list[str], row: list[str], note: str | None) -> str:
-    """'Andel barn ... : Årsmål 3,2 %, KF:s årsmål 2,7 %, Periodicitet Tertial.'"""
-    name = (row[0] if row else "").rstrip(" .:")
-    parts = [
-        f"{' '.join(h.split())} {v}".strip()
-        for h, v in zip(header[1:] or [""] * (len(row) - 1), row[1:], strict=False)
-        if v
-    ]
-    context = f" ({' '.join(header[0].split())})" if header and header[0] and not _row_header(header[0]) else ""
-    sentence = f"{name}{context}: {', '.join(parts)}." if parts else name
-    if note:
-        first = split_sentences(note)[:2]
-        sentence += " " + " ".join(first)
-    return sentence
-
-
-def _row_header(first: str) -> bool:
-    """Whether a first column header just names the rows (Indikator, Aktivitet, ...)."""
-    return first.strip().lower().startswith(("indikator", "aktivitet", "mnkr", "budget"))

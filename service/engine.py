@@ -32,13 +32,19 @@ class Engine:
         self.index_dir = Path(settings.index_dir)
         self.model = model_info(settings)
         self._lock = threading.Lock()
-        self._searcher: Searcher | None = None
+        self._current: tuple[Searcher, Answerer] | None = None
         self.reload()
 
     @property
     def searcher(self) -> Searcher:
-        assert self._searcher is not None
-        return self._searcher
+        assert self._current is not None
+        return self._current[0]
+
+    @property
+    def _pair(self) -> tuple[Searcher, Answerer]:
+        """The searcher and answerer of one snapshot, swapped together on reload."""
+        assert self._current is not None
+        return self._current
 
     @property
     def snapshot(self) -> Snapshot:
@@ -48,19 +54,18 @@ class Engine:
         """Load the current build if it is not the one in use; True if it changed."""
         with self._lock:
             build = store.current_build(self.index_dir)
-            if self._searcher is not None and build == self._searcher.snapshot.build:
+            if self._current is not None and build == self._current[0].snapshot.build:
                 return False
             snapshot = load_snapshot(self.index_dir)
             ensure_model_matches(snapshot.manifest.model, self.model, self.index_dir)
             encoder = get_embedder(self.settings.model, self.settings.precision)
             searcher = Searcher(snapshot, encoder)
-            self._answerer = Answerer(encoder, searcher.lexical)
-            self._searcher = searcher
+            self._current = (searcher, Answerer(snapshot, searcher.lexical))
             return True
 
     def reload_if_changed(self) -> bool:
         build = store.current_build(self.index_dir)
-        current = self._searcher.snapshot.build if self._searcher else None
+        current = self._current[0].snapshot.build if self._current else None
         return self.reload() if build is not None and build != current else False
 
     # ------------------------------------------------------------------ search
@@ -105,7 +110,7 @@ class Engine:
         disable: frozenset[str] = frozenset(),
     ) -> dict[str, Any]:
         """An answer of cited report sentences (a timeline for questions about change)."""
-        searcher, answerer = self.searcher, self._answerer
+        searcher, answerer = self._pair
         intent = understand(question, filters or Filters(), self.vocabulary(), disable)
         from_rows = answer_from_rows(question, intent, searcher)
         if from_rows is not None:

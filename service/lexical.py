@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import bm25s
 import numpy as np
+from bm25s.stopwords import STOPWORDS_SWEDISH
 
 from service.analysis import Analyzer, build_vocabulary
 
@@ -52,9 +53,14 @@ def looks_english(query: str) -> bool:
     """Whether a question is in English (BM25 over Swedish text can't help it)."""
     words = [w.strip("?.,!:;\"'()").lower() for w in query.split()]
     words = [w for w in words if w]
-    if not words or any(ch in query.lower() for ch in "åäö"):
+    if not words:
         return False
-    return sum(w in ENGLISH_MARKERS for w in words) / len(words) >= 0.2
+    english = sum(w in ENGLISH_MARKERS for w in words)
+    swedish = sum(w in SWEDISH_MARKERS for w in words)
+    return english / len(words) >= 0.2 and english > swedish
+
+
+SWEDISH_MARKERS = frozenset(STOPWORDS_SWEDISH) - {"what", "i", "a"}
 
 
 class LexicalIndex:

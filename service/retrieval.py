@@ -21,10 +21,12 @@ class FusionParams:
 
     method: Literal["minmax", "rrf", "dense", "bm25"] = "minmax"
     candidates: int = 100
-    dense_weight: float = 0.6
+    dense_weight: float = 0.7
     english_dense_weight: float = 1.0
     doc_type_boost: float = 0.05
     rrf_k: int = 60
+    sentence_level: bool = True
+    """Score a chunk by its best sentence too, not only by the whole passage."""
 
 
 class QueryEncoder(Protocol):
@@ -118,6 +120,10 @@ class Searcher:
             return {}
         p = self.params
         dense = self._dense(vector, allowed) if p.method != "bm25" else {}
+        best_sentence = self._best_sentence(vector) if p.sentence_level else None
+        if best_sentence is not None and p.method != "bm25":
+            dense = {r: max(s, float(best_sentence[r])) for r, s in dense.items()}
+            dense.update(self._top_by_sentence(best_sentence, allowed, dense))
         if p.method == "dense":
             return dense
         bm25 = self.lexical.scores(query)
@@ -132,6 +138,8 @@ class Searcher:
         if len(rows) == 0:
             return {}
         d = self.matrix[rows] @ vector.astype(np.float32)
+        if best_sentence is not None:
+            d = np.maximum(d, best_sentence[rows])
         b = bm25[rows]
         if p.method == "rrf":
             fused = _rrf(d, p.rrf_k) + _rrf(b, p.rrf_k) * (0 if looks_english(query) else 1)
@@ -149,6 +157,26 @@ class Searcher:
         self, query: str, vector: np.ndarray, k: int, filters: Filters, boost: str | None
     ) -> list[Hit]:
         return self._collapse(self.scores(query, vector, filters, boost), k)
+
+    def _best_sentence(self, vector: np.ndarray) -> np.ndarray | None:
+        """Each chunk's best sentence similarity (-1 for chunks without sentences)."""
+        snapshot = self.snapshot
+        if not len(snapshot.sentence_vectors):
+            return None
+        similarity = snapshot.sentence_vectors @ vector.astype(np.float32)
+        best = np.full(len(snapshot.chunks), -1.0, dtype=np.float32)
+        np.maximum.at(best, snapshot.sentence_owner, similarity)
+        return best
+
+    def _top_by_sentence(
+        self, best: np.ndarray, allowed: np.ndarray | None, dense: dict[int, float]
+    ) -> dict[int, float]:
+        """Chunks whose best sentence ranks high, with their passage-or-sentence score."""
+        scores = best if allowed is None else np.full_like(best, -1.0)
+        if allowed is not None:
+            scores[allowed] = best[allowed]
+        top = np.argsort(-scores)[: self.params.candidates]
+        return {int(r): max(float(scores[r]), dense.get(int(r), -1.0)) for r in top if scores[r] > -1}
 
     def _dense(self, vector: np.ndarray, allowed: np.ndarray | None) -> dict[int, float]:
         n = len(allowed) if allowed is not None else self.snapshot.vectors.ntotal

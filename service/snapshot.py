@@ -43,6 +43,15 @@ class Snapshot:
     by_hash: dict[str, list[int]] = field(default_factory=dict)
     columns: dict[str, np.ndarray] = field(default_factory=dict)
     records: RecordSet = field(default_factory=RecordSet.empty)
+    sentence_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
+    sentence_owner: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    """The chunk row each sentence vector belongs to."""
+    sentence_start: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    """Row of each chunk's first sentence in `sentence_vectors`."""
+
+    def sentence_rows(self, row: int) -> range:
+        start = int(self.sentence_start[row])
+        return range(start, start + len(self.chunks[row].sentences))
 
     @property
     def model_id(self) -> str:
@@ -87,6 +96,10 @@ def load_snapshot(index_dir: Path) -> Snapshot:
         raise store.IndexLoadError(f"{build}: chunks refer to unknown documents {sorted(unknown)[:3]}")
     snapshot = Snapshot(build=build, manifest=manifest, documents=documents, chunks=chunks, vectors=vectors)
     snapshot.records = store.read_records(build)
+    snapshot.sentence_vectors = store.read_sentence_vectors(build, manifest)
+    counts = [len(c.sentences) for c in chunks]
+    snapshot.sentence_owner = np.repeat(np.arange(len(chunks), dtype=np.int64), counts)
+    snapshot.sentence_start = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
     _index_columns(snapshot)
     return snapshot
 

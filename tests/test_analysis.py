@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from service.analysis import Analyzer, build_vocabulary, normalise_numbers
-from service.answer import row_sentence
 from service.highlight import highlight_spans
 from service.lexical import looks_english
-from service.sentences import figures, split_sentences
+from indexer.sentences import figures, row_sentence, split_sentences
 
 TEXTS = [
     "Kostnaden för placeringar av ungdomar har ökat.",
@@ -69,4 +68,6 @@ def test_row_sentence_names_the_columns() -> None:
 
 def test_english_detection() -> None:
     assert looks_english("What tool does the administration use?")
+    assert looks_english("What is Trefas and what is it meant to achieve in Hässelby-Vällingby?")
     assert not looks_english("Vad kostade upprustningen av Brunnsparken?")
+    assert not looks_english("Hur har det gått för fritidsgårdarna i Vällingby?")
