@@ -3,7 +3,9 @@
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--base-url URL]
 
 Starts the service on a free port like the browser tests do (unless --base-url is given) and
-saves answer.png, timeline.png, filters.png, empty.png and phone.png.
+saves answer.png, timeline.png, filters.png, empty.png and phone.png (the search view) and
+compare.png and compare-phone.png (the "Jämför över år" view). --only search|compare takes
+one view's screenshots.
 Needs Debian's chromium at /usr/bin/chromium (apt-get install chromium).
 """
 
@@ -36,6 +38,8 @@ TIMELINE_Q = "Hur har placeringskostnaderna utvecklats?"
 ANSWER_Q = "What tool is used to follow up the climate impact of food purchases?"
 FILTER_Q = "Vad skrev Hässelby-Vällingby om hemtjänsten i första tertialet 2021?"
 EMPTY_Q = "Varför stängdes fritidsgården Lili?"
+COMPARE_Q = "andel barn i familjer med ekonomiskt bistånd"
+COMPARE_DISTRICT = "Hässelby-Vällingby"
 
 
 def url(base: str, **params: str) -> str:
@@ -62,6 +66,33 @@ def new_page(
         yield page
     finally:
         context.close()
+
+
+def wait_for_compare(page: Page) -> None:
+    expect(page.locator("#view-compare .compare-results")).to_have_attribute("aria-busy", "false")
+    expect(page.locator("#compare-results-heading")).to_be_visible()
+    expect(page.locator("#view-compare figure.chart svg.chart-svg").first).to_be_visible()
+    page.wait_for_load_state("networkidle")
+
+
+def take_compare(browser: Browser, base: str, out: Path) -> list[Path]:
+    """The compare view: an indicator's table and chart, on a desktop and on a phone."""
+    saved: list[Path] = []
+    params = {
+        "view": "compare",
+        "cq": COMPARE_Q,
+        "ckind": "indicators",
+        "cdistrict": COMPARE_DISTRICT,
+    }
+    with new_page(browser, base, DESKTOP) as page:
+        page.goto(url(base, **params))
+        wait_for_compare(page)
+        saved.append(shot(page, out / "compare.png", full_page=True))
+    with new_page(browser, base, PHONE, scale=2) as page:
+        page.goto(url(base, **params))
+        wait_for_compare(page)
+        saved.append(shot(page, out / "compare-phone.png", full_page=True))
+    return saved
 
 
 def take(browser: Browser, base: str, out: Path) -> list[Path]:
@@ -109,9 +140,9 @@ def take(browser: Browser, base: str, out: Path) -> list[Path]:
     return saved
 
 
-def shot(page: Page, path: Path) -> Path:
+def shot(page: Page, path: Path, full_page: bool = False) -> Path:
     page.wait_for_timeout(150)  # let the last paint (spinner off, fonts) settle
-    page.screenshot(path=str(path), animations="disabled")
+    page.screenshot(path=str(path), animations="disabled", full_page=full_page)
     print(f"saved {path.relative_to(REPO) if path.is_relative_to(REPO) else path}")
     return path
 
@@ -122,6 +153,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
     parser.add_argument("--base-url", help="use a running service instead of starting one")
+    parser.add_argument(
+        "--only",
+        choices=["search", "compare"],
+        help="only this view's screenshots (default: all)",
+    )
     args = parser.parse_args(argv)
     if not chromium_available():
         print(f"screenshots: {SKIP_REASON}", file=sys.stderr)
@@ -134,7 +170,10 @@ def main(argv: list[str] | None = None) -> int:
     with service as base, sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         try:
-            take(browser, base, out)
+            if args.only in (None, "search"):
+                take(browser, base, out)
+            if args.only in (None, "compare"):
+                take_compare(browser, base, out)
         finally:
             browser.close()
     print(f"screenshots taken with {CHROMIUM}")

@@ -100,9 +100,12 @@ def test_citation_opens_the_pdf_at_the_cited_page(page: Page, context: BrowserCo
     marker = page.locator(f'#answer .cite[data-cite="{citation["id"]}"]').first
     expected_path = f"/api/documents/{citation['doc_id']}/pdf"
 
-    with context.expect_event(
-        "response", predicate=lambda r: urlparse(r.url).path == expected_path
-    ) as response_info, context.expect_page() as popup_info:
+    with (
+        context.expect_event(
+            "response", predicate=lambda r: urlparse(r.url).path == expected_path
+        ) as response_info,
+        context.expect_page() as popup_info,
+    ):
         marker.click()
     popup = popup_info.value
     url = urlparse(popup.url)
@@ -166,11 +169,10 @@ def test_filters_read_from_the_question_are_chips(page: Page) -> None:
 
     # Removing one asks again with that filter explicitly switched off
     # (?nofilter=year on /api/search, "disable": ["year"] in the /api/ask body).
-    with page.expect_response(
-        lambda r: urlparse(r.url).path == "/api/ask"
-    ) as ask_info, page.expect_response(
-        lambda r: urlparse(r.url).path == "/api/search"
-    ) as search_info:
+    with (
+        page.expect_response(lambda r: urlparse(r.url).path == "/api/ask") as ask_info,
+        page.expect_response(lambda r: urlparse(r.url).path == "/api/search") as search_info,
+    ):
         page.get_by_role("button", name=re.compile("Ta bort filtret År: 2021")).click()
     assert parse_qs(urlparse(search_info.value.url).query)["nofilter"] == ["year"]
     assert (ask_info.value.request.post_data_json or {}).get("disable") == ["year"]
@@ -233,14 +235,30 @@ def test_markup_in_reports_is_shown_as_text(page: Page) -> None:
 
     def fake_ask(route: Route, request: Request) -> None:
         citation = {
-            "id": 1, "document": "x.pdf", "doc_id": "x", "title": XSS_SCRIPT, "year": 2024,
-            "district": XSS_IMG, "doc_type": "verksamhetsplan", "unit": None, "page": 3,
-            "pages": [3], "section": XSS_IMG, "goal": None, "quote": XSS_SCRIPT,
+            "id": 1,
+            "document": "x.pdf",
+            "doc_id": "x",
+            "title": XSS_SCRIPT,
+            "year": 2024,
+            "district": XSS_IMG,
+            "doc_type": "verksamhetsplan",
+            "unit": None,
+            "page": 3,
+            "pages": [3],
+            "section": XSS_IMG,
+            "goal": None,
+            "quote": XSS_SCRIPT,
         }
         body = {
-            "question": "placering", "answered": True, "answer": "", "kind": "passages",
+            "question": "placering",
+            "answered": True,
+            "answer": "",
+            "kind": "passages",
             "sentences": [{"text": f"Svar {XSS_IMG} och {XSS_SCRIPT}", "citations": [1]}],
-            "citations": [citation], "timeline": None, "filters": {}, "message": None,
+            "citations": [citation],
+            "timeline": None,
+            "filters": {},
+            "message": None,
         }
         route.fulfill(status=200, content_type="application/json", body=json.dumps(body))
 
