@@ -9,6 +9,7 @@ the dev questions run through the same search as /api/search.
 from __future__ import annotations
 
 import argparse
+from functools import partial
 from pathlib import Path
 
 from eval.metrics import QuestionResult, gold_ranks, summarise
@@ -43,7 +44,7 @@ def main() -> int:
             settings.corpus_dir,
             settings.index_dir,
             model_info(settings),
-            lambda s=settings: get_embedder(s.model, s.precision),
+            partial(get_embedder, settings.model, settings.precision),
             params=chunk_params(settings),
             progress=False,
         )

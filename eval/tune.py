@@ -33,7 +33,9 @@ VARIANTS: dict[str, FusionParams] = {
         f"minmax dense {w:.1f}, passages + sentences": FusionParams(dense_weight=w)
         for w in (0.5, 0.6, 0.7, 0.8, 0.9)
     },
-    "minmax 0.7 + sentences, no english rule": FusionParams(dense_weight=0.7, english_dense_weight=0.7),
+    "minmax 0.7 + sentences, no english rule": FusionParams(
+        dense_weight=0.7, english_dense_weight=0.7
+    ),
     "minmax 0.7 + sentences, no doc-type boost": FusionParams(dense_weight=0.7, doc_type_boost=0.0),
 }
 

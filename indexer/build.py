@@ -165,7 +165,9 @@ class _Previous:
     sentence_starts: list[int] = field(default_factory=list)
 
 
-def _previous_build(index_dir: Path, model: ModelInfo, params: ChunkParams, force: bool) -> _Previous:
+def _previous_build(
+    index_dir: Path, model: ModelInfo, params: ChunkParams, force: bool
+) -> _Previous:
     """The current build's contents when they can be reused, else nothing."""
     build = store.current_build(index_dir)
     if build is None or force:
@@ -180,7 +182,9 @@ def _previous_build(index_dir: Path, model: ModelInfo, params: ChunkParams, forc
         if not same:
             return _Previous(build=build)
         vectors_index = store.read_vectors(build, manifest)
-        vectors = vectors_index.reconstruct_n(0, vectors_index.ntotal) if vectors_index.ntotal else None
+        vectors = (
+            vectors_index.reconstruct_n(0, vectors_index.ntotal) if vectors_index.ntotal else None
+        )
         documents = {d.name: d for d in store.read_documents(build)}
         chunks: dict[str, list[tuple[int, Chunk]]] = {}
         by_id = {d.doc_id: d.name for d in documents.values()}
@@ -229,7 +233,9 @@ def _prepare_all(
             report.failures.append(Failure(path.name, f"cannot read file ({exc.strerror})"))
             continue
         if sha in seen:
-            report.failures.append(Failure(path.name, f"duplicate of {seen[sha]} (same content); skipped"))
+            report.failures.append(
+                Failure(path.name, f"duplicate of {seen[sha]} (same content); skipped")
+            )
             continue
         doc_id = doc_id_for(path.name)
         if doc_id in ids:
@@ -266,7 +272,9 @@ def _reuse(name: str, previous: _Previous) -> _Prepared:
     record_set = previous.record_set
     assert previous.sentence_vectors is not None
     sentence_rows = [
-        previous.sentence_starts[row_id] + i for row_id, chunk in rows for i in range(len(chunk.sentences))
+        previous.sentence_starts[row_id] + i
+        for row_id, chunk in rows
+        for i in range(len(chunk.sentences))
     ]
     return _Prepared(
         info=previous.documents[name],
@@ -343,7 +351,9 @@ def _write(
     documents = [p.info for p in prepared]
     chunks = [c for p in prepared for c in p.chunks]
     parts = [p.vectors for p in prepared if p.vectors is not None and len(p.vectors)]
-    vectors = np.vstack(parts).astype(np.float32) if parts else np.zeros((0, model.dimension), np.float32)
+    vectors = (
+        np.vstack(parts).astype(np.float32) if parts else np.zeros((0, model.dimension), np.float32)
+    )
     now = datetime.now(UTC)
     manifest = store.Manifest(
         version=store.FORMAT_VERSION,

@@ -137,7 +137,7 @@ def _short(exc: Exception) -> str:
 
 def _pdf_info(reader: PdfReader) -> dict[str, str]:
     try:
-        info = reader.metadata or {}
+        info: Any = reader.metadata or {}
     except Exception:
         return {}
     out: dict[str, str] = {}
@@ -328,8 +328,8 @@ def _strip_text_margins(pages: list[Page]) -> None:
     threshold = max(3, int(len(pages) * 0.5))
     for page in pages:
         keep = []
-        texts = [ln for ln in page.lines if ln.text]
-        edges = {id(ln) for ln in texts[:3] + texts[-3:]}
+        with_text = [ln for ln in page.lines if ln.text]
+        edges = {id(ln) for ln in with_text[:3] + with_text[-3:]}
         for line in page.lines:
             repeated = id(line) in edges and edge[_margin_key(line.text)] >= threshold
             if PAGE_NUMBER.match(line.text) or repeated:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from indexer.models import Goal, GoalLevel
 
 _NUM = r"(\d{1,2}(?:\.\d{1,2}){0,2})"
-PREFIXED = [
+PREFIXED: list[tuple[re.Pattern[str], GoalLevel]] = [
     (re.compile(rf"^KF:s\s+inriktningsmål\s*:?\s*{_NUM}\.?\s*(.*)$", re.I), "inriktningsmal"),
     (
         re.compile(rf"^KF:s\s+mål\s+för\s+verksamhetsområdet\s*:?\s*{_NUM}\.?\s*(.*)$", re.I),

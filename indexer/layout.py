@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from indexer.models import Block, Table, TextLine
+from indexer.models import Block, BlockKind, Table, TextLine
 
 BULLET = re.compile(r"^\s*([•●▪◦·\-–*✓✔◆]|\d{1,2}[.)])\s+")
 CONJUNCTIONS = {"och", "eller", "samt", "till", "resp.", "respektive", "som", "men", "&"}
@@ -247,7 +247,7 @@ def _text_blocks(cell: Cell) -> list[Block]:
     text = cell.text
     if not text:
         return []
-    kind = "list" if BULLET.match(cell.lines[0].text) else "paragraph"
+    kind: BlockKind = "list" if BULLET.match(cell.lines[0].text) else "paragraph"
     return [
         Block(
             kind=kind,

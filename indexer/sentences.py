@@ -106,7 +106,11 @@ def row_sentence(header: list[str], row: list[str], note: str | None) -> str:
         for h, v in zip(header[1:] or [""] * (len(row) - 1), row[1:], strict=False)
         if v
     ]
-    context = f" ({' '.join(header[0].split())})" if header and header[0] and not _row_header(header[0]) else ""
+    context = (
+        f" ({' '.join(header[0].split())})"
+        if header and header[0] and not _row_header(header[0])
+        else ""
+    )
     sentence = f"{name}{context}: {', '.join(parts)}." if parts else name
     if note:
         first = split_sentences(note)[:2]

@@ -171,7 +171,9 @@ def write_build(
         "records": len(records.items),
         "sentences": sentences,
     }
-    _write_file(staging / MANIFEST, json.dumps(asdict(manifest), ensure_ascii=False, indent=2).encode())
+    _write_file(
+        staging / MANIFEST, json.dumps(asdict(manifest), ensure_ascii=False, indent=2).encode()
+    )
     final = builds / manifest.build_id
     os.replace(staging, final)
     _fsync_dir(builds)
@@ -229,7 +231,10 @@ def _write_metadata(path: Path, documents: list[DocumentInfo], chunks: list[Chun
         )
         db.executemany(
             "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            [_chunk_row(i, c, start) for i, (c, start) in enumerate(zip(chunks, _starts(chunks), strict=True))],
+            [
+                _chunk_row(i, c, start)
+                for i, (c, start) in enumerate(zip(chunks, _starts(chunks), strict=True))
+            ],
         )
         db.commit()
     finally:
@@ -326,7 +331,9 @@ def read_manifest(build: Path) -> Manifest:
         data = json.loads(path.read_text(encoding="utf-8"))
         manifest = Manifest(**data)
     except (json.JSONDecodeError, TypeError, UnicodeDecodeError) as exc:
-        raise IndexLoadError(f"{path}: unreadable manifest ({exc}); run 'rapportsok index'") from exc
+        raise IndexLoadError(
+            f"{path}: unreadable manifest ({exc}); run 'rapportsok index'"
+        ) from exc
     if manifest.version != FORMAT_VERSION:
         raise IndexLoadError(
             f"{build}: index format {manifest.version}, this version reads {FORMAT_VERSION}; "
@@ -460,10 +467,16 @@ def read_sentence_vectors(build: Path, manifest: Manifest) -> np.ndarray:
     try:
         vectors = np.load(path, allow_pickle=False)
     except (ValueError, OSError) as exc:
-        raise IndexLoadError(f"{path}: corrupt sentence vectors ({exc}); run 'rapportsok index'") from exc
+        raise IndexLoadError(
+            f"{path}: corrupt sentence vectors ({exc}); run 'rapportsok index'"
+        ) from exc
     expected = manifest.counts.get("sentences", -1)
     dimension = int(manifest.model.get("dimension", 0))
-    if vectors.ndim != 2 or len(vectors) != expected or (len(vectors) and vectors.shape[1] != dimension):
+    if (
+        vectors.ndim != 2
+        or len(vectors) != expected
+        or (len(vectors) and vectors.shape[1] != dimension)
+    ):
         raise IndexLoadError(
             f"{path}: {vectors.shape} sentence vectors but the manifest lists {expected} "
             f"of {dimension} dimensions; run 'rapportsok index'"

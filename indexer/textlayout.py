@@ -12,7 +12,7 @@ import statistics
 
 from indexer.goals import parse_goal_heading
 from indexer.layout import BULLET, reflow
-from indexer.models import Block, Table, TextLine
+from indexer.models import Block, BlockKind, Table, TextLine
 
 SECTION_NAMES = {
     "beskrivning": 4,
@@ -60,7 +60,7 @@ def text_page_blocks(lines: list[TextLine], page: int, wrap_width: int) -> list[
 
     def flush() -> None:
         if paragraph:
-            kind = "list" if BULLET.match(paragraph[0]) else "paragraph"
+            kind: BlockKind = "list" if BULLET.match(paragraph[0]) else "paragraph"
             blocks.append(Block(kind=kind, text=reflow(paragraph), pages=[page]))
             paragraph.clear()
 

@@ -1,6 +1,5 @@
 """The FastAPI application: thin routes over the engine, one JSON error shape for every failure."""
 
-
 import asyncio
 import contextlib
 import logging
@@ -16,9 +15,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.engine import Engine
-from service.routes_commitments import commitments_router
 from service.errors import ApiError, error_response, validation_message
-from service.security import RateLimit, RequestLimits, SecurityHeaders, bearer, token_matches
+from service.routes_commitments import commitments_router
 from service.schemas import (
     AskIn,
     AskOut,
@@ -28,6 +26,7 @@ from service.schemas import (
     HealthOut,
     SearchOut,
 )
+from service.security import RateLimit, RequestLimits, SecurityHeaders, bearer, token_matches
 from service.settings import Settings
 from service.snapshot import Filters
 
@@ -90,14 +89,20 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     def require_reader(authorization: Annotated[str | None, Header()] = None) -> None:
         expected = settings.read_token.get_secret_value() if settings.read_token else None
         if expected and not token_matches(bearer(authorization), expected):
-            raise ApiError(401, "this service needs a read token: send 'Authorization: Bearer <token>'")
+            raise ApiError(
+                401, "this service needs a read token: send 'Authorization: Bearer <token>'"
+            )
 
     def require_admin(authorization: Annotated[str | None, Header()] = None) -> None:
         expected = settings.admin_token.get_secret_value() if settings.admin_token else None
         if not expected:
-            raise ApiError(403, "admin endpoints are disabled; set RAPPORTSOK_ADMIN_TOKEN to enable them")
+            raise ApiError(
+                403, "admin endpoints are disabled; set RAPPORTSOK_ADMIN_TOKEN to enable them"
+            )
         if not token_matches(bearer(authorization), expected):
-            raise ApiError(401, "admin token missing or wrong: send 'Authorization: Bearer <token>'")
+            raise ApiError(
+                401, "admin token missing or wrong: send 'Authorization: Bearer <token>'"
+            )
 
     EngineDep = Annotated[Engine, Depends(get_engine)]
     api = APIRouter(dependencies=[Depends(require_reader)], responses=GUARDS)
@@ -155,7 +160,9 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     def document_file(engine: EngineDep, doc_id: str) -> FileResponse:
         """The report file itself; add #page=N to open a cited page."""
         path, media_type = engine.document_file(doc_id)
-        return FileResponse(path, media_type=media_type, filename=path.name, content_disposition_type="inline")
+        return FileResponse(
+            path, media_type=media_type, filename=path.name, content_disposition_type="inline"
+        )
 
     @api.post("/api/admin/reload", responses={403: {"model": ErrorBody}, **TOO_LARGE})
     def reload(engine: EngineDep, _: Annotated[None, Depends(require_admin)]) -> dict[str, Any]:
@@ -171,16 +178,20 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     def health() -> dict[str, Any]:
         """Whether an index is loaded, which model and build, and how big it is."""
         current = state["engine"]
-        return current.health() if current else {
-            "status": "starting",
-            "index_loaded": False,
-            "build": None,
-            "built_at": None,
-            "model": None,
-            "model_id": None,
-            "documents": 0,
-            "chunks": 0,
-        }
+        return (
+            current.health()
+            if current
+            else {
+                "status": "starting",
+                "index_loaded": False,
+                "build": None,
+                "built_at": None,
+                "model": None,
+                "model_id": None,
+                "documents": 0,
+                "chunks": 0,
+            }
+        )
 
     web_dir = Path(settings.web_dir)
     if web_dir.is_dir():
@@ -225,7 +236,9 @@ def _install_middleware(app: FastAPI, settings: Settings) -> None:
             allow_headers=["Authorization", "Content-Type"],
         )
     app.add_middleware(RateLimit, per_minute=settings.rate_limit_per_minute)
-    app.add_middleware(RequestLimits, max_body=settings.max_body_bytes, max_url=settings.max_url_bytes)
+    app.add_middleware(
+        RequestLimits, max_body=settings.max_body_bytes, max_url=settings.max_url_bytes
+    )
     app.add_middleware(SecurityHeaders)
 
 
@@ -241,7 +254,7 @@ async def _watch(state: dict[str, Any], seconds: float) -> None:
         try:
             if await asyncio.to_thread(engine.reload_if_changed):
                 log.info("loaded index build %s", engine.snapshot.build.name)
-        except Exception as exc:  # noqa: BLE001 - keep serving the build we have
+        except Exception as exc:
             log.error("new index build not loaded: %s", exc)
 
 

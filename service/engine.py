@@ -18,7 +18,7 @@ from service.errors import ApiError
 from service.highlight import highlight_spans
 from service.indicator_answers import answer_from_rows
 from service.query import Vocabulary, understand
-from service.retrieval import Hit, SearchResult, Searcher
+from service.retrieval import Hit, Searcher, SearchResult
 from service.runtime import ensure_model_matches, get_embedder, model_info
 from service.settings import Settings
 from service.snapshot import Filters, Snapshot, load_snapshot
@@ -89,7 +89,9 @@ class Engine:
         """Search with the filters given plus those read from the question."""
         searcher = self.searcher
         intent = understand(query, filters or Filters(), self.vocabulary(), disable)
-        return searcher.search(query, k=k, filters=intent.filters, boost_doc_type=intent.boost_doc_type)
+        return searcher.search(
+            query, k=k, filters=intent.filters, boost_doc_type=intent.boost_doc_type
+        )
 
     def search_payload(self, result: SearchResult) -> dict[str, Any]:
         applied: dict[str, Any] = dict(result.filters.active())
@@ -186,9 +188,8 @@ class Engine:
         if not query:
             raise ApiError(422, "q: the question is empty")
         if len(query) > self.settings.max_query_chars:
-            raise ApiError(
-                422, f"q: the question is {len(query)} characters; at most {self.settings.max_query_chars}"
-            )
+            limit = self.settings.max_query_chars
+            raise ApiError(422, f"q: the question is {len(query)} characters; at most {limit}")
         if not re.search(r"\w", query):
             raise ApiError(422, "q: the question has no words")
         return query
@@ -199,7 +200,9 @@ class Engine:
         cleaned = {n.strip() for n in names if n.strip()}
         unknown = cleaned - allowed
         if unknown:
-            raise ApiError(422, f"nofilter: unknown filter name(s) {sorted(unknown)}; use {sorted(allowed)}")
+            raise ApiError(
+                422, f"nofilter: unknown filter name(s) {sorted(unknown)}; use {sorted(allowed)}"
+            )
         return frozenset(cleaned)
 
     def check_filters(self, filters: Filters) -> Filters:
@@ -212,10 +215,14 @@ class Engine:
         ]
         for name, value, known in checks:
             if value is not None and fold(value) not in {fold(v) for v in known}:
-                raise ApiError(400, f"{name}: unknown value {value!r}; known: {', '.join(known) or 'none'}")
+                raise ApiError(
+                    400, f"{name}: unknown value {value!r}; known: {', '.join(known) or 'none'}"
+                )
         if filters.year is not None and filters.year not in facets["years"]:
             years = ", ".join(str(y) for y in facets["years"])
-            raise ApiError(400, f"year: no reports from {filters.year} in the index; known: {years}")
+            raise ApiError(
+                400, f"year: no reports from {filters.year} in the index; known: {years}"
+            )
         if filters.goal is not None and not GOAL_NUMBER.match(filters.goal.strip()):
             raise ApiError(422, f"goal: {filters.goal!r} is not a goal number like 1.3 or 1.3.2")
         return Filters(
@@ -244,7 +251,12 @@ class Engine:
                 if goal.number:
                     goals.setdefault(
                         (goal.number, year),
-                        {"number": goal.number, "title": goal.title, "year": year, "level": goal.level},
+                        {
+                            "number": goal.number,
+                            "title": goal.title,
+                            "year": year,
+                            "level": goal.level,
+                        },
                     )
         ordered = sorted(goals.values(), key=lambda g: (g["year"] or 0, _number_key(g["number"])))
         return {
@@ -271,7 +283,9 @@ class Engine:
                 "units": d.units,
                 "pages": d.page_count,
                 "chunks": counts.get(d.doc_id, 0),
-                "pdf": f"/api/documents/{d.doc_id}/pdf" if d.name.lower().endswith(".pdf") else None,
+                "pdf": f"/api/documents/{d.doc_id}/pdf"
+                if d.name.lower().endswith(".pdf")
+                else None,
             }
             for d in sorted(snapshot.documents.values(), key=lambda d: (d.year or 0, d.name))
         ]

@@ -176,7 +176,9 @@ class Searcher:
         if allowed is not None:
             scores[allowed] = best[allowed]
         top = np.argsort(-scores)[: self.params.candidates]
-        return {int(r): max(float(scores[r]), dense.get(int(r), -1.0)) for r in top if scores[r] > -1}
+        return {
+            int(r): max(float(scores[r]), dense.get(int(r), -1.0)) for r in top if scores[r] > -1
+        }
 
     def _dense(self, vector: np.ndarray, allowed: np.ndarray | None) -> dict[int, float]:
         n = len(allowed) if allowed is not None else self.snapshot.vectors.ntotal
@@ -185,7 +187,7 @@ class Searcher:
             return {}
         params = None
         if allowed is not None:
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
+            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))  # type: ignore[call-arg]
         query = np.ascontiguousarray(vector.reshape(1, -1), dtype=np.float32)
         distances, ids = self.snapshot.vectors.search(query, top, params=params)
         return {int(i): float(d) for d, i in zip(distances[0], ids[0], strict=True) if i >= 0}

@@ -93,8 +93,12 @@ def load_snapshot(index_dir: Path) -> Snapshot:
     chunks = [s.chunk for s in store.read_chunks(build, manifest)]
     unknown = {c.doc_id for c in chunks} - set(documents)
     if unknown:
-        raise store.IndexLoadError(f"{build}: chunks refer to unknown documents {sorted(unknown)[:3]}")
-    snapshot = Snapshot(build=build, manifest=manifest, documents=documents, chunks=chunks, vectors=vectors)
+        raise store.IndexLoadError(
+            f"{build}: chunks refer to unknown documents {sorted(unknown)[:3]}"
+        )
+    snapshot = Snapshot(
+        build=build, manifest=manifest, documents=documents, chunks=chunks, vectors=vectors
+    )
     snapshot.records = store.read_records(build)
     snapshot.sentence_vectors = store.read_sentence_vectors(build, manifest)
     counts = [len(c.sentences) for c in chunks]
@@ -123,5 +127,12 @@ def _index_columns(snapshot: Snapshot) -> None:
         "doc_type": np.array(doc_type, dtype=object),
         "unit": np.array(unit, dtype=object),
         "doc_id": np.array(doc_id, dtype=object),
-        "goal_numbers": np.array(goals + [()], dtype=object)[:-1],
+        "goal_numbers": _tuples(goals),
     }
+
+
+def _tuples(values: list[tuple[str, ...]]) -> np.ndarray:
+    """A 1-D object array of tuples (numpy would otherwise make a 2-D array of equal tuples)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from indexer.sentences import figures, row_sentence, split_sentences
 from service.analysis import Analyzer, build_vocabulary, normalise_numbers
 from service.highlight import highlight_spans
 from service.lexical import looks_english
-from indexer.sentences import figures, row_sentence, split_sentences
 
 TEXTS = [
     "Kostnaden för placeringar av ungdomar har ökat.",
