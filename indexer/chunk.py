@@ -34,8 +34,8 @@ DOC_TYPE_LABELS = {
 class ChunkParams:
     """Chunking settings; recorded in the index manifest."""
 
-    size: int = 900
-    overlap: int = 150
+    size: int = 1400
+    overlap: int = 233
     context: bool = True
 
     def as_dict(self) -> dict[str, object]:

@@ -31,8 +31,8 @@ class Settings(BaseSettings):
     precision: Literal["auto", "fp32", "bf16"] = Field(
         "auto", description="Inference precision; auto uses bf16 only where the CPU makes it fast"
     )
-    chunk_size: int = Field(900, ge=200, le=4000, description="Prose chunk size in characters")
-    chunk_overlap: int = Field(150, ge=0, le=1000, description="Prose chunk overlap in characters")
+    chunk_size: int = Field(1400, ge=200, le=4000, description="Prose chunk size in characters")
+    chunk_overlap: int = Field(233, ge=0, le=1000, description="Prose chunk overlap in characters")
     host: str = Field("127.0.0.1", description="Interface to bind; other than loopback is explicit")
     port: int = Field(8000, ge=1, le=65535)
     web_dir: Path = Field(ROOT / "web", description="Static files of the web page")
