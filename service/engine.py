@@ -11,6 +11,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from threadpoolctl import threadpool_limits
+
 from indexer import store
 from indexer.metadata import fold
 from service.answer import Answer, Answerer
@@ -28,6 +30,10 @@ GOAL_NUMBER = re.compile(r"^\d{1,2}(\.\d{1,2}){0,3}$")
 
 class Engine:
     def __init__(self, settings: Settings) -> None:
+        # NumPy's BLAS threads keep spinning for a while after each matrix product and then
+        # compete with the model's OpenMP threads for the same cores: with both pools at full
+        # size a 10 ms query encoding takes up to 110 ms. The products here are small.
+        threadpool_limits(limits=1, user_api="blas")
         self.settings = settings
         self.index_dir = Path(settings.index_dir)
         self.model = model_info(settings)
