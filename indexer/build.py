@@ -129,6 +129,7 @@ def build_index(
     show = _interactive() if progress is None else progress
     report = BuildReport()
     with store.build_lock(index_dir):
+        store.remove_leftovers(index_dir)
         previous = _previous_build(index_dir, model, params, force)
         files, failures = list_corpus(corpus)
         report.failures.extend(failures)

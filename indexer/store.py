@@ -124,6 +124,17 @@ def build_lock(index_dir: Path) -> Iterator[None]:
         handle.close()
 
 
+def remove_leftovers(index_dir: Path) -> None:
+    """Delete what a killed build left behind: staging folders and unswitched links.
+
+    Only call this while holding the build lock: then no other build is writing them.
+    """
+    for stale in (index_dir / "builds").glob(".staging-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    for link in index_dir.glob(".current-*"):
+        link.unlink(missing_ok=True)
+
+
 def current_build(index_dir: Path) -> Path | None:
     """The folder of the build in use, or None if there is none yet."""
     link = index_dir / "current"
