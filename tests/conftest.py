@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,3 +18,18 @@ def model_dir() -> Path:
     target = REPO / "var" / "models" / "multilingual-e5-small"
     install_model(target)
     return target
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings() -> Iterator[None]:
+    """Settings are cached per process; tests that point them elsewhere must not leak."""
+    from service.settings import get_settings
+
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests last: Playwright keeps an event loop running in the main thread."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import service.engine
+import service.runtime
 from indexer.build import BuildReport, ModelInfo, build_index
 
 FAKE_NAME = "fake-hash-encoder"
@@ -88,8 +90,10 @@ def use_fake_encoder(monkeypatch: pytest.MonkeyPatch, encoder: FakeEncoder) -> N
     def loader(model: str, precision: str) -> FakeEncoder:
         return encoder
 
-    monkeypatch.setattr("service.runtime.get_embedder", loader)
-    monkeypatch.setattr("service.engine.get_embedder", loader)
+    # The engine imports get_embedder by name: patch it there first, so that importing
+    # service.engine cannot capture the already-patched runtime function as "original".
+    monkeypatch.setattr(service.engine, "get_embedder", loader)
+    monkeypatch.setattr(service.runtime, "get_embedder", loader)
 
 
 def build_fake_index(

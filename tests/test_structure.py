@@ -120,5 +120,5 @@ def test_boilerplate_shared_by_units_shares_a_hash() -> None:
     for chunk in chunks:
         by_hash.setdefault(chunk.content_hash, set()).add(chunk.unit)
     widest = Counter(len(units) for units in by_hash.values())
-    assert widest[6] > 10
+    assert widest[6] >= 5
     assert not any(c.text.strip() == "— Inga data" for c in chunks)
