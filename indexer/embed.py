@@ -32,6 +32,7 @@ from typing import Literal
 import numpy as np
 import torch
 from sentence_transformers import SentenceTransformer
+from transformers.utils import logging as hf_logging
 
 from indexer.provision import MAX_SEQ_LENGTH, load_identity
 
@@ -116,6 +117,7 @@ class Embedder:
                 f"{model}: model folder not found (install it with 'rapportsok model install')"
             )
         torch.set_num_threads(threads or available_cores())
+        hf_logging.disable_progress_bar()
         self._model = SentenceTransformer(
             str(path) if is_local else str(model),
             device="cpu",

@@ -19,7 +19,7 @@ import numpy as np
 
 from indexer.metadata import DISTRICTS
 from indexer.models import DocumentInfo
-from indexer.records import Record
+from indexer.records import INDICATOR_FIELDS, Record
 from indexer.values import Value
 from service.answer import DOC_TYPE_NAMES
 from service.commitment_views import report_label
@@ -238,16 +238,7 @@ def _series_answer(
 
 
 def _ordered(values: dict[str, Value]) -> list[tuple[str, Value]]:
-    order = [
-        "outcome",
-        "outcome_men",
-        "outcome_women",
-        "previous",
-        "forecast",
-        "target",
-        "kf_target",
-    ]
-    return [(f, values[f]) for f in order if f in values]
+    return [(f, values[f]) for f in INDICATOR_FIELDS if f in values]
 
 
 def _field_label(field: str, record: Record) -> str:

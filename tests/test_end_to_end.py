@@ -18,22 +18,11 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def client(model_dir: Path) -> Iterator[TestClient]:
-    from indexer.build import build_index
     from service.app import create_app
     from service.engine import Engine
-    from service.runtime import chunk_params, get_embedder, model_info
-    from service.settings import Settings
+    from tests.real_index import current_index
 
-    settings = Settings(model=str(model_dir))
-    report = build_index(
-        settings.corpus_dir,
-        settings.index_dir,
-        model_info(settings),
-        lambda: get_embedder(settings.model, settings.precision),
-        params=chunk_params(settings),
-        progress=False,
-    )
-    assert report.documents == 4 and not report.failures
+    settings = current_index(model_dir)
     with TestClient(create_app(settings, engine=Engine(settings))) as test_client:
         yield test_client
 
