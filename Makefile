@@ -41,6 +41,8 @@ test-slow: index
 eval: index
 	$(BIN)/python -m eval.run --ask --out eval/results/dev.json
 	$(BIN)/python -m eval.run --ask --questions eval/heldout.jsonl --out eval/results/heldout.json
+	$(BIN)/python -m eval.commitments_eval
+	$(BIN)/python -m eval.linking
 
 bench: index
 	$(BIN)/python scripts/bench_index.py
