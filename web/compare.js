@@ -302,19 +302,7 @@ function indicatorTable(indicator) {
       };
     }),
   });
-  rows.push({
-    key: "analysis",
-    label: "Analys",
-    cells: series.map((entry) => {
-      if (!clean(entry.analysis)) return null;
-      return {
-        csv: clean(entry.analysis),
-        node: expander("Visa analys", el("div", { className: "cell-more-body" },
-          el("p", {}, entry.analysis),
-          el("p", {}, sourceLink(entry.page ? `Sidan ${entry.page} i PDF` : "Öppna rapporten", entry, { className: "pdf-link" })))),
-      };
-    }),
-  });
+  rows.push(analysisRow(series));
   const shown = rows.filter((row) => ALWAYS_SHOWN.has(row.key) || row.cells.some(Boolean));
   const hidden = rows.filter((row) => !shown.includes(row));
   return {
@@ -558,19 +546,7 @@ function goalTable(goal) {
       return { csv: clean(entry.assessment), node: link };
     }),
   });
-  rows.push({
-    key: "analysis",
-    label: "Analys",
-    cells: years.map((entry) => {
-      if (!clean(entry.analysis)) return null;
-      return {
-        csv: clean(entry.analysis),
-        node: expander("Visa analys", el("div", { className: "cell-more-body" },
-          el("p", {}, entry.analysis),
-          el("p", {}, sourceLink(entry.page ? `Sidan ${entry.page} i PDF` : "Öppna rapporten", entry, { className: "pdf-link" })))),
-      };
-    }),
-  });
+  rows.push(analysisRow(years));
   rows.push({
     key: "expected_results",
     label: "Förväntat resultat",
@@ -1170,3 +1146,20 @@ function exportCsv(state) {
 }
 
 registerView({ id: "compare", label: "Jämför över år", mount, show, hide });
+
+/** The "Analys" row: each report's analysis text behind an expander, with its source link. */
+function analysisRow(entries) {
+  return {
+    key: "analysis",
+    label: "Analys",
+    cells: entries.map((entry) => {
+      if (!clean(entry.analysis)) return null;
+      return {
+        csv: clean(entry.analysis),
+        node: expander("Visa analys", el("div", { className: "cell-more-body" },
+          el("p", {}, entry.analysis),
+          el("p", {}, sourceLink(entry.page ? `Sidan ${entry.page} i PDF` : "Öppna rapporten", entry, { className: "pdf-link" })))),
+      };
+    }),
+  };
+}
