@@ -150,7 +150,6 @@ def write_build(
     documents: list[DocumentInfo],
     chunks: list[Chunk],
     vectors: np.ndarray,
-    extra_files: dict[str, bytes] | None = None,
     records: RecordSet | None = None,
     sentence_vectors: np.ndarray | None = None,
 ) -> Path:
@@ -174,8 +173,6 @@ def write_build(
     _write_vectors(staging / VECTORS, vectors, int(manifest.model.get("dimension", 0)))
     _write_file(staging / RECORD_VECTORS, _npy_bytes(records.vectors))
     _write_file(staging / SENTENCE_VECTORS, _npy_bytes(sentence_vectors.astype(np.float32)))
-    for name, data in (extra_files or {}).items():
-        _write_file(staging / name, data)
     manifest.counts = {
         "documents": len(documents),
         "chunks": len(chunks),

@@ -39,6 +39,7 @@ class Engine:
         self.model = model_info(settings)
         self._lock = threading.Lock()
         self._current: tuple[Searcher, Answerer] | None = None
+        self._facets: dict[str, Any] = {}
         self.reload()
 
     @property
@@ -66,7 +67,9 @@ class Engine:
             ensure_model_matches(snapshot.manifest.model, self.model, self.index_dir)
             encoder = get_embedder(self.settings.model, self.settings.precision)
             searcher = Searcher(snapshot, encoder)
+            facets = snapshot_facets(snapshot)
             self._current = (searcher, Answerer(snapshot, searcher.lexical))
+            self._facets = facets
             return True
 
     def reload_if_changed(self) -> bool:
@@ -77,12 +80,11 @@ class Engine:
     # ------------------------------------------------------------------ search
 
     def vocabulary(self) -> Vocabulary:
-        snapshot = self.snapshot
-        docs = snapshot.documents.values()
+        facets = self._facets
         return Vocabulary(
-            districts=frozenset(d.district for d in docs if d.district),
-            years=frozenset(d.year for d in docs if d.year),
-            units=tuple(sorted({u for d in docs for u in d.units})),
+            districts=frozenset(facets["districts"]),
+            years=frozenset(facets["years"]),
+            units=tuple(facets["units"]),
         )
 
     def search(
@@ -248,30 +250,10 @@ class Engine:
     # ------------------------------------------------------------------ listings
 
     def facets(self) -> dict[str, Any]:
-        snapshot = self.snapshot
-        docs = list(snapshot.documents.values())
-        goals: dict[tuple[str, int | None], dict[str, Any]] = {}
-        for chunk in snapshot.chunks:
-            year = snapshot.documents[chunk.doc_id].year
-            for goal in chunk.goals:
-                if goal.number:
-                    goals.setdefault(
-                        (goal.number, year),
-                        {
-                            "number": goal.number,
-                            "title": goal.title,
-                            "year": year,
-                            "level": goal.level,
-                        },
-                    )
-        ordered = sorted(goals.values(), key=lambda g: (g["year"] or 0, _number_key(g["number"])))
-        return {
-            "districts": sorted({d.district for d in docs if d.district}),
-            "years": sorted({d.year for d in docs if d.year}),
-            "doc_types": sorted({d.doc_type for d in docs if d.doc_type}),
-            "units": sorted({u for d in docs for u in d.units}),
-            "goals": ordered,
-        }
+        """What the index holds, for filter menus and input checks (computed once per build)."""
+        return self._facets
+
+    # ------------------------------------------------------------------ documents
 
     def documents(self) -> list[dict[str, Any]]:
         snapshot = self.snapshot
@@ -367,6 +349,33 @@ class Engine:
             "highlights": highlight_spans(chunk.text, query, self.searcher.lexical.analyzer),
             "also_in": also,
         }
+
+
+def snapshot_facets(snapshot: Snapshot) -> dict[str, Any]:
+    """Districts, years, report types, units and goals (number and title per year) of a build."""
+    docs = list(snapshot.documents.values())
+    goals: dict[tuple[str, int | None], dict[str, Any]] = {}
+    for chunk in snapshot.chunks:
+        year = snapshot.documents[chunk.doc_id].year
+        for goal in chunk.goals:
+            if goal.number:
+                goals.setdefault(
+                    (goal.number, year),
+                    {
+                        "number": goal.number,
+                        "title": goal.title,
+                        "year": year,
+                        "level": goal.level,
+                    },
+                )
+    ordered = sorted(goals.values(), key=lambda g: (g["year"] or 0, _number_key(g["number"])))
+    return {
+        "districts": sorted({d.district for d in docs if d.district}),
+        "years": sorted({d.year for d in docs if d.year}),
+        "doc_types": sorted({d.doc_type for d in docs if d.doc_type}),
+        "units": sorted({u for d in docs for u in d.units}),
+        "goals": ordered,
+    }
 
 
 def _number_key(number: str) -> tuple[int, ...]:
