@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from eval.metrics import QuestionResult, gold_ranks, summarise
 from eval.run import HERE, load_questions
-from service.runtime import get_embedder
+from service.search.runtime import get_embedder
 from service.settings import get_settings
 
 

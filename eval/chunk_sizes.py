@@ -14,9 +14,9 @@ from pathlib import Path
 
 from eval.metrics import QuestionResult, gold_ranks, summarise
 from eval.run import HERE, load_questions
-from indexer.build import build_index
+from indexer.pipeline import build_index
 from service.engine import Engine
-from service.runtime import chunk_params, get_embedder, model_info
+from service.search.runtime import chunk_params, get_embedder, model_info
 from service.settings import ROOT, get_settings
 
 

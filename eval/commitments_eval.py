@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from indexer.commitments import extract_records
-from indexer.extract import read_document
-from indexer.metadata import describe, doc_id_for, fold
-from indexer.records import Record
-from indexer.structure import sections_of
+from indexer.commitments.extract import extract_records
+from indexer.commitments.records import Record
+from indexer.reading.extract import read_document
+from indexer.structure.metadata import describe, doc_id_for, fold
+from indexer.structure.sections import sections_of
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent

@@ -20,10 +20,9 @@ from pathlib import Path
 import numpy as np
 
 from indexer import store
-from indexer.records import Record
-from service.analysis import Analyzer, build_vocabulary
-from service.commitments import GOAL_CONTEXT, goal_partition, goal_vectors, unit_partition
-from service.linking import (
+from indexer.commitments.records import Record
+from service.commitments.index import GOAL_CONTEXT, goal_partition, goal_vectors, unit_partition
+from service.commitments.linking import (
     GOAL_LINKING,
     INDICATOR_LINKING,
     LinkParams,
@@ -31,6 +30,7 @@ from service.linking import (
     link,
     name_key,
 )
+from service.search.analysis import Analyzer, build_vocabulary
 from service.settings import get_settings
 
 HERE = Path(__file__).resolve().parent

@@ -29,7 +29,7 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
 def _client() -> Any:
     from fastapi.testclient import TestClient
 
-    from service.app import create_app
+    from service.api.app import create_app
     from service.engine import Engine
     from service.settings import get_settings
 

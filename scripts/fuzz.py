@@ -137,7 +137,7 @@ def _reproduce(case: Any, base_url: str | None) -> str:
 
 
 def _in_process_schema() -> Any:
-    from service.app import create_app
+    from service.api.app import create_app
     from service.engine import Engine
     from service.settings import get_settings
 

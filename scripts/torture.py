@@ -5,7 +5,7 @@ which also times the phases of a build. Then, run after run, `rapportsok index -
 started and killed with SIGKILL at a random moment inside a chosen phase: starting, reading
 the reports, loading the model, embedding, writing the new build. After each kill:
 
-- the index directory must load (service.snapshot.load_snapshot) with the configured model,
+- the index directory must load (service.search.snapshot.load_snapshot) with the configured model,
   the same documents and the same number of chunks: the old build or a complete new one;
 - the next `rapportsok index` must succeed, and the index must load again.
 
@@ -38,9 +38,9 @@ from pathlib import Path
 from pypdf import PdfReader, PdfWriter
 
 from indexer import store
-from service.runtime import ensure_model_matches, model_info
+from service.search.runtime import ensure_model_matches, model_info
+from service.search.snapshot import load_snapshot
 from service.settings import get_settings
-from service.snapshot import load_snapshot
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCES = (

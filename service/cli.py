@@ -27,10 +27,10 @@ def main(argv: list[str] | None = None) -> int:
         print("rapportsok: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:
-        from indexer.extract import ExtractionError
-        from indexer.provision import ModelProvisionError
+        from indexer.embedding.provision import ModelProvisionError
+        from indexer.reading.extract import ExtractionError
         from indexer.store import IndexLoadError, IndexLockedError
-        from service.runtime import ModelMismatchError
+        from service.search.runtime import ModelMismatchError
 
         known = (
             CliError,
@@ -113,7 +113,7 @@ def _with_index_dir(args: argparse.Namespace, settings: Settings) -> Settings:
 def _cmd_model_install(args: argparse.Namespace, settings: Settings) -> int:
     import time
 
-    from indexer.provision import install_model
+    from indexer.embedding.provision import install_model
 
     target = args.target or Path(settings.model)
     started = time.perf_counter()
@@ -124,8 +124,8 @@ def _cmd_model_install(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
-    from indexer.build import build_index
-    from service.runtime import chunk_params, get_embedder, model_info
+    from indexer.pipeline import build_index
+    from service.search.runtime import chunk_params, get_embedder, model_info
 
     settings = _with_index_dir(args, settings)
     corpus = args.corpus or settings.corpus_dir
@@ -151,7 +151,7 @@ def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_inspect(args: argparse.Namespace, settings: Settings) -> int:
-    from service.snapshot import load_snapshot
+    from service.search.snapshot import load_snapshot
 
     settings = _with_index_dir(args, settings)
     snapshot = load_snapshot(settings.index_dir)
@@ -210,7 +210,7 @@ def _goal_sort_key(label: str) -> tuple[int, ...]:
 
 
 def _filters(args: argparse.Namespace) -> Any:
-    from service.snapshot import Filters
+    from service.search.snapshot import Filters
 
     return Filters(
         district=args.district,
@@ -272,7 +272,7 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    from service.app import create_app
+    from service.api.app import create_app
     from service.engine import Engine
 
     update: dict[str, Any] = {}

@@ -14,16 +14,16 @@ from typing import Any
 from threadpoolctl import threadpool_limits
 
 from indexer import store
-from indexer.metadata import fold
-from service.answer import Answer, Answerer
-from service.errors import ApiError
-from service.highlight import highlight_spans
-from service.indicator_answers import answer_from_rows
-from service.query import Vocabulary, understand
-from service.retrieval import Hit, Searcher, SearchResult
-from service.runtime import ensure_model_matches, get_embedder, model_info
+from indexer.structure.metadata import fold
+from service.answers.indicators import answer_from_rows
+from service.answers.passages import Answer, Answerer
+from service.api.errors import ApiError
+from service.search.highlight import highlight_spans
+from service.search.query import Vocabulary, understand
+from service.search.retrieval import Hit, Searcher, SearchResult
+from service.search.runtime import ensure_model_matches, get_embedder, model_info
+from service.search.snapshot import Filters, Snapshot, load_snapshot
 from service.settings import Settings
-from service.snapshot import Filters, Snapshot, load_snapshot
 
 GOAL_NUMBER = re.compile(r"^\d{1,2}(\.\d{1,2}){0,3}$")
 

@@ -1,0 +1,202 @@
+"""From a document's blocks to sections that know their headings, goal path and unit.
+
+Paragraphs and tables broken by a page end are joined again first, so a passage that runs from
+one page onto the next is one passage that spans both pages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import replace
+
+from indexer.models import Block, RawDocument, Section, Table
+from indexer.reading.layout import add_loose_text, page_blocks, table_text
+from indexer.reading.textlayout import text_page_blocks, wrap_width_of
+from indexer.structure.goals import GoalTracker, parse_goal_heading
+from indexer.structure.metadata import unit_from_title
+
+ASSESSMENT = re.compile(r"^[●•◆]?\s*(Uppfylls\s+(?:helt|delvis|inte|ej)|Uppfylls\s+\w+)", re.I)
+SKIPPED_SECTIONS = {"innehållsförteckning", "innehåll"}
+SENTENCE_END = (".", "!", "?", ":", ";")
+
+
+def document_blocks(doc: RawDocument) -> list[Block]:
+    """All blocks of a document in reading order, with page breaks healed."""
+    blocks: list[Block] = []
+    if doc.kind == "pdf":
+        for page in doc.pages:
+            blocks.extend(page_blocks(page.lines, page.number))
+        blocks = _classify_pdf(blocks)
+    else:
+        width = wrap_width_of([ln for page in doc.pages for ln in page.lines])
+        for page in doc.pages:
+            blocks.extend(text_page_blocks(page.lines, page.number, width))
+    return _heal_breaks(blocks)
+
+
+def _body_size(blocks: list[Block]) -> float:
+    sizes = Counter(b.size for b in blocks if b.kind == "paragraph" and b.size and not b.bold)
+    return float(sizes.most_common(1)[0][0]) if sizes else 10.0
+
+
+def _classify_pdf(blocks: list[Block]) -> list[Block]:
+    """Bold lines at body size or larger are headings; their size gives the level."""
+    body = _body_size(blocks)
+    out: list[Block] = []
+    for block in blocks:
+        if block.kind == "table" or ASSESSMENT.match(block.text):
+            out.append(block)
+            continue
+        size = block.size or body
+        if block.bold and size >= body - 0.1 and len(block.text) <= 250 and block.kind != "list":
+            out.append(replace(block, kind="heading", level=_level(size, body)))
+        else:
+            out.append(block)
+    return out
+
+
+def _level(size: float, body: float) -> int:
+    step = size - body
+    if step >= 7:
+        return 0
+    if step >= 4.5:
+        return 1
+    if step >= 2:
+        return 2
+    if step >= 0.75:
+        return 3
+    return 4
+
+
+def _heal_breaks(blocks: list[Block]) -> list[Block]:
+    """Join paragraphs and tables that a page break (or a repeated table header) split."""
+    out: list[Block] = []
+    for block in blocks:
+        previous = out[-1] if out else None
+        if previous is not None and _continues_paragraph(previous, block):
+            out[-1] = _join_paragraphs(previous, block)
+        elif previous is not None and _continues_table(previous, block):
+            out[-1] = _join_tables(previous, block)
+        else:
+            out.append(block)
+    return out
+
+
+def _continues_paragraph(previous: Block, block: Block) -> bool:
+    if previous.kind not in ("paragraph", "list") or block.kind != "paragraph":
+        return False
+    if previous.pages[-1] == block.pages[0] or previous.bold or block.bold:
+        return False
+    if previous.size != block.size:
+        return False
+    return block.text[:1].islower() or not previous.text.rstrip().endswith(SENTENCE_END)
+
+
+def _join_paragraphs(previous: Block, block: Block) -> Block:
+    from indexer.reading.layout import reflow
+
+    pages = sorted(set(previous.pages) | set(block.pages))
+    return replace(previous, text=reflow([previous.text, block.text]), pages=pages)
+
+
+def _header_key(table: Table | None) -> str:
+    return re.sub(r"\s+", "", " ".join(table.header)).lower() if table else ""
+
+
+def _continues_table(previous: Block, block: Block) -> bool:
+    if previous.kind != "table" or block.kind != "table":
+        return False
+    return bool(_header_key(previous.table)) and _header_key(previous.table) == _header_key(
+        block.table
+    )
+
+
+def _join_tables(previous: Block, block: Block) -> Block:
+    assert previous.table is not None and block.table is not None
+    first, second = previous.table, block.table
+    merged = Table(
+        rows=[list(r) for r in first.rows],
+        header_rows=first.header_rows,
+        notes=dict(first.notes),
+        row_pages=list(first.row_pages),
+        leading=list(first.leading),
+    )
+    page = second.row_pages[0] if second.row_pages else block.pages[0]
+    for text in second.leading:
+        add_loose_text(merged, text, page)
+    offset = len(merged.rows) - second.header_rows
+    for index, row in enumerate(second.body, start=second.header_rows):
+        merged.rows.append(list(row))
+        merged.row_pages.append(second.row_pages[index] if index < len(second.row_pages) else page)
+        if index in second.notes:
+            merged.notes[index + offset] = second.notes[index]
+    pages = sorted(set(previous.pages) | set(block.pages))
+    return replace(previous, text=table_text(merged), pages=pages, table=merged)
+
+
+def build_sections(doc: RawDocument, blocks: list[Block]) -> list[Section]:
+    """Cut the block stream at every heading; carry the goal path and unit along."""
+    sections: list[Section] = []
+    headings: dict[int, str] = {}
+    tracker = GoalTracker()
+    unit: str | None = None
+    assessment: str | None = None
+    current: Section | None = None
+    for block in blocks:
+        if block.kind == "heading":
+            unit, assessment = _enter_heading(block, headings, tracker, unit, assessment)
+            current = None
+            continue
+        match = ASSESSMENT.match(block.text)
+        if match and tracker.path:
+            assessment = match.group(1)
+        if current is None:
+            current = Section(
+                headings=[headings[k] for k in sorted(headings) if k > 0],
+                goals=tracker.goals,
+                unit=unit,
+                blocks=[],
+                assessment=assessment,
+            )
+            sections.append(current)
+        current.blocks.append(block)
+    return [s for s in sections if s.blocks and not _skipped(s)]
+
+
+def _enter_heading(
+    block: Block,
+    headings: dict[int, str],
+    tracker: GoalTracker,
+    unit: str | None,
+    assessment: str | None,
+) -> tuple[str | None, str | None]:
+    level = block.level
+    goal = parse_goal_heading(block.text, allow_bare=False)
+    if goal is None:
+        bare = parse_goal_heading(block.text, allow_bare=True)
+        if bare is not None and tracker.accepts_bare(bare, level):
+            goal = bare
+        elif bare is not None:
+            level = max(level, 4)
+    for deeper in [k for k in headings if k >= level]:
+        del headings[deeper]
+    headings[level] = block.text
+    if level == 0:
+        tracker.reset()
+        new_unit = unit_from_title(block.text)
+        return (new_unit or unit), None
+    if goal is not None:
+        tracker.enter(goal, level)
+        return unit, None
+    tracker.leave_below(level)
+    return unit, assessment if tracker.path else None
+
+
+def _skipped(section: Section) -> bool:
+    last = section.headings[-1].lower() if section.headings else ""
+    return last in SKIPPED_SECTIONS
+
+
+def sections_of(doc: RawDocument) -> list[Section]:
+    return build_sections(doc, document_blocks(doc))

@@ -1,0 +1,234 @@
+"""Ranked passages for a question: candidates, fusion, duplicate collapse, highlights."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+import faiss
+import numpy as np
+
+from indexer.models import Chunk, DocumentInfo
+from indexer.structure.metadata import fold
+from service.search.lexical import LexicalIndex, looks_english
+from service.search.snapshot import Filters, Snapshot
+
+
+@dataclass(frozen=True)
+class FusionParams:
+    """How dense and BM25 scores combine (tuned on the dev questions, see eval/tune.py)."""
+
+    method: Literal["minmax", "rrf", "dense", "bm25"] = "minmax"
+    candidates: int = 100
+    dense_weight: float = 0.7
+    english_dense_weight: float = 1.0
+    doc_type_boost: float = 0.05
+    rrf_k: int = 60
+    sentence_level: bool = True
+    """Score a chunk by its best sentence too, not only by the whole passage."""
+
+
+class QueryEncoder(Protocol):
+    def encode_queries(self, texts: list[str]) -> np.ndarray: ...
+
+
+@dataclass
+class Hit:
+    row: int
+    score: float
+    chunk: Chunk
+    document: DocumentInfo
+    also_in: list[int] = field(default_factory=list)
+    dense: float = 0.0
+
+
+@dataclass
+class SearchResult:
+    query: str
+    filters: Filters
+    hits: list[Hit]
+    boost_doc_type: str | None = None
+    snapshot: Snapshot | None = None
+    """The snapshot the hits' row numbers refer to (a reload may have replaced it since)."""
+
+
+class Searcher:
+    """Searches one snapshot; thread-safe because nothing in it changes after creation."""
+
+    def __init__(
+        self,
+        snapshot: Snapshot,
+        encoder: QueryEncoder,
+        params: FusionParams | None = None,
+        lexical: LexicalIndex | None = None,
+    ) -> None:
+        self.snapshot = snapshot
+        self.encoder = encoder
+        self.params = params or FusionParams()
+        self.lexical = lexical or LexicalIndex([c.embed_text for c in snapshot.chunks])
+        self.matrix = snapshot.vectors.reconstruct_n(0, snapshot.vectors.ntotal)
+        self._doc_types = np.array(
+            [fold(snapshot.documents[c.doc_id].doc_type or "") for c in snapshot.chunks],
+            dtype=object,
+        )
+
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        filters: Filters | None = None,
+        boost_doc_type: str | None = None,
+    ) -> SearchResult:
+        return self.search_many([query], k, [filters or Filters()], [boost_doc_type])[0]
+
+    def search_many(
+        self,
+        queries: Sequence[str],
+        k: int,
+        filters: Sequence[Filters],
+        boosts: Sequence[str | None] | None = None,
+    ) -> list[SearchResult]:
+        vectors = self.encoder.encode_queries(list(queries))
+        boosts = boosts or [None] * len(queries)
+        return [
+            SearchResult(
+                query=q,
+                filters=f,
+                hits=self._rank(q, vectors[i], k, f, b),
+                boost_doc_type=b,
+                snapshot=self.snapshot,
+            )
+            for i, (q, f, b) in enumerate(zip(queries, filters, boosts, strict=True))
+        ]
+
+    def search_vector(
+        self, query: str, vector: np.ndarray, k: int, filters: Filters, boost: str | None = None
+    ) -> SearchResult:
+        """Search with a query vector already computed (the answerer reuses it)."""
+        hits = self._rank(query, vector, k, filters, boost)
+        return SearchResult(
+            query=query, filters=filters, hits=hits, boost_doc_type=boost, snapshot=self.snapshot
+        )
+
+    def scores(
+        self, query: str, vector: np.ndarray, filters: Filters, boost: str | None = None
+    ) -> dict[int, float]:
+        """Fused scores of the candidate chunks (dense top-N plus BM25 top-N, within filters)."""
+        allowed = self.snapshot.ids_matching(filters)
+        if allowed is not None and len(allowed) == 0:
+            return {}
+        p = self.params
+        dense = self._dense(vector, allowed) if p.method != "bm25" else {}
+        best_sentence = self._best_sentence(vector) if p.sentence_level else None
+        if best_sentence is not None and p.method != "bm25":
+            dense = {r: max(s, float(best_sentence[r])) for r, s in dense.items()}
+            dense.update(self._top_by_sentence(best_sentence, allowed, dense))
+        if p.method == "dense":
+            return dense
+        bm25 = self.lexical.scores(query)
+        if allowed is not None:
+            masked = np.zeros_like(bm25)
+            masked[allowed] = bm25[allowed]
+            bm25 = masked
+        top_lex = [int(i) for i in np.argsort(-bm25)[: p.candidates] if bm25[i] > 0]
+        if p.method == "bm25":
+            return {i: float(bm25[i]) for i in top_lex}
+        rows = np.array(sorted(set(dense) | set(top_lex)), dtype=np.int64)
+        if len(rows) == 0:
+            return {}
+        d = self.matrix[rows] @ vector.astype(np.float32)
+        if best_sentence is not None:
+            d = np.maximum(d, best_sentence[rows])
+        b = bm25[rows]
+        if p.method == "rrf":
+            fused = _rrf(d, p.rrf_k) + _rrf(b, p.rrf_k) * (0 if looks_english(query) else 1)
+        else:
+            weight = p.english_dense_weight if looks_english(query) else p.dense_weight
+            fused = weight * _minmax(d) + (1 - weight) * _max_scaled(b)
+        if boost:
+            wanted = fold(boost)
+            fused = fused + p.doc_type_boost * np.array(
+                [str(t).startswith(wanted) for t in self._doc_types[rows]], dtype=np.float32
+            )
+        return {int(r): float(s) for r, s in zip(rows, fused, strict=True)}
+
+    def _rank(
+        self, query: str, vector: np.ndarray, k: int, filters: Filters, boost: str | None
+    ) -> list[Hit]:
+        return self._collapse(self.scores(query, vector, filters, boost), k)
+
+    def _best_sentence(self, vector: np.ndarray) -> np.ndarray | None:
+        """Each chunk's best sentence similarity (-1 for chunks without sentences)."""
+        snapshot = self.snapshot
+        if not len(snapshot.sentence_vectors):
+            return None
+        similarity = snapshot.sentence_vectors @ vector.astype(np.float32)
+        best = np.full(len(snapshot.chunks), -1.0, dtype=np.float32)
+        np.maximum.at(best, snapshot.sentence_owner, similarity)
+        return best
+
+    def _top_by_sentence(
+        self, best: np.ndarray, allowed: np.ndarray | None, dense: dict[int, float]
+    ) -> dict[int, float]:
+        """Chunks whose best sentence ranks high, with their passage-or-sentence score."""
+        scores = best if allowed is None else np.full_like(best, -1.0)
+        if allowed is not None:
+            scores[allowed] = best[allowed]
+        top = np.argsort(-scores)[: self.params.candidates]
+        return {
+            int(r): max(float(scores[r]), dense.get(int(r), -1.0)) for r in top if scores[r] > -1
+        }
+
+    def _dense(self, vector: np.ndarray, allowed: np.ndarray | None) -> dict[int, float]:
+        n = len(allowed) if allowed is not None else self.snapshot.vectors.ntotal
+        top = min(self.params.candidates, n)
+        if top == 0:
+            return {}
+        params = None
+        if allowed is not None:
+            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))  # type: ignore[call-arg]
+        query = np.ascontiguousarray(vector.reshape(1, -1), dtype=np.float32)
+        distances, ids = self.snapshot.vectors.search(query, top, params=params)
+        return {int(i): float(d) for d, i in zip(distances[0], ids[0], strict=True) if i >= 0}
+
+    def _collapse(self, scores: dict[int, float], k: int) -> list[Hit]:
+        """Best-first, one hit per distinct passage text; the copies are listed on the hit."""
+        hits: list[Hit] = []
+        seen: set[str] = set()
+        for row, score in sorted(scores.items(), key=lambda kv: -kv[1]):
+            chunk = self.snapshot.chunks[row]
+            if chunk.content_hash in seen:
+                continue
+            seen.add(chunk.content_hash)
+            copies = [r for r in self.snapshot.by_hash.get(chunk.content_hash, []) if r != row]
+            hits.append(
+                Hit(
+                    row=row,
+                    score=score,
+                    chunk=chunk,
+                    document=self.snapshot.documents[chunk.doc_id],
+                    also_in=copies,
+                )
+            )
+            if len(hits) >= k:
+                break
+        return hits
+
+
+def _minmax(values: np.ndarray) -> np.ndarray:
+    low, high = float(values.min()), float(values.max())
+    if high - low < 1e-9:
+        return np.ones_like(values)
+    return (values - low) / (high - low)
+
+
+def _max_scaled(values: np.ndarray) -> np.ndarray:
+    high = float(values.max())
+    return values / high if high > 0 else np.zeros_like(values)
+
+
+def _rrf(values: np.ndarray, k: int) -> np.ndarray:
+    ranks = np.empty(len(values), dtype=np.float32)
+    ranks[np.argsort(-values)] = np.arange(1, len(values) + 1)
+    return 1.0 / (k + ranks)

@@ -1,0 +1,56 @@
+"""Wiring shared by the CLI and the web service: settings -> model, index, searcher."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from indexer.chunking.chunks import ChunkParams
+from indexer.pipeline import ModelInfo
+from service.settings import Settings
+
+if TYPE_CHECKING:
+    from indexer.embedding.encoder import Embedder
+
+
+class ModelMismatchError(Exception):
+    """The index was embedded by another model than the one configured for queries."""
+
+
+def chunk_params(settings: Settings) -> ChunkParams:
+    return ChunkParams(size=settings.chunk_size, overlap=settings.chunk_overlap)
+
+
+def model_info(settings: Settings) -> ModelInfo:
+    """The configured model's identity, read cheaply from its folder when possible."""
+    from indexer.embedding.provision import load_identity
+
+    identity = load_identity(settings.model)
+    if identity is not None and identity.dimension:
+        return ModelInfo(
+            name=identity.name, model_id=identity.model_id, dimension=identity.dimension
+        )
+    embedder = get_embedder(settings.model, settings.precision)
+    return ModelInfo(name=settings.model, model_id=embedder.model_id, dimension=embedder.dimension)
+
+
+@lru_cache(maxsize=2)
+def get_embedder(model: str, precision: str) -> Embedder:
+    """One loaded model per (model, precision) in the process."""
+    from indexer.embedding.encoder import Embedder
+
+    return Embedder(model, precision=precision)
+
+
+def ensure_model_matches(
+    index_model: dict[str, object], configured: ModelInfo, index_dir: Path
+) -> None:
+    """Refuse to query an index with vectors from another model."""
+    built_with = str(index_model.get("model_id", ""))
+    if built_with and built_with != configured.model_id:
+        raise ModelMismatchError(
+            f"the index in {index_dir} was built with model {index_model.get('name')} "
+            f"({built_with}) but the configured model is {configured.name} "
+            f"({configured.model_id}); rebuild with 'rapportsok index' or set RAPPORTSOK_MODEL"
+        )

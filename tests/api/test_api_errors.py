@@ -1,0 +1,548 @@
+"""Hostile and broken requests: one JSON error shape, no file outside the corpus, limits, access.
+
+The app runs in-process over a small index built with the fake encoder. Paths that a client
+library would normalise are sent as raw ASGI requests, the way uvicorn passes them on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import re
+import shutil
+from collections.abc import Iterator, Mapping, MutableMapping
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import unquote
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+
+from service import cli
+from service.api.app import create_app
+from service.engine import Engine
+from service.settings import Settings, get_settings
+from tests.support.fakes import (
+    FakeEncoder,
+    build_fake_index,
+    report_text,
+    use_fake_encoder,
+    write_fake_model_folder,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+PDF_NAME = "hasselby-vallingby_2021_verksamhetsplan.pdf"
+DOC_ID = "hasselby-vallingby-2021-verksamhetsplan"
+SECRET = "TOPSECRET-do-not-serve"
+ADMIN_TOKEN = "admin-7f3c9a1e5b2d"
+READ_TOKEN = "reader-0d4e8b6a2c1f"
+
+
+class Response(Protocol):
+    """What the tests read from an HTTP response (the test client's and httpx's alike)."""
+
+    @property
+    def status_code(self) -> int: ...
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+    @property
+    def text(self) -> str: ...
+    def json(self) -> Any: ...
+
+
+@dataclass
+class Served:
+    root: Path
+    corpus: Path
+    settings: Settings
+    engine: Engine
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """One real report indexed with the fake encoder, and a secret file next to the corpus."""
+    root = tmp_path_factory.mktemp("api")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    shutil.copyfile(REPO / "corpus" / PDF_NAME, corpus / PDF_NAME)
+    (root / "secret.txt").write_text(SECRET, encoding="utf-8")
+    assert build_fake_index(corpus, root / "index").documents == 1
+    settings = Settings(
+        index_dir=root / "index",
+        corpus_dir=corpus,
+        model=str(write_fake_model_folder(root / "model")),
+        web_dir=REPO / "web",
+        watch_seconds=0,
+        rate_limit_per_minute=0,
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        use_fake_encoder(patch, FakeEncoder())
+        yield Served(root, corpus, settings, Engine(settings))
+
+
+def client_for(served: Served, **changes: Any) -> TestClient:
+    settings = served.settings.model_copy(update=changes)
+    return TestClient(create_app(settings, engine=served.engine), raise_server_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def client(served: Served) -> Iterator[TestClient]:
+    with client_for(served) as test_client:
+        yield test_client
+
+
+def assert_error(response: Response, status: int | None = None) -> dict[str, Any]:
+    """A 4xx in the one error shape, without a traceback."""
+    assert "Traceback" not in response.text
+    assert 400 <= response.status_code < 500, (response.status_code, response.text[:300])
+    if status is not None:
+        assert response.status_code == status, response.text[:300]
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"error", "status"}, body
+    assert body["status"] == response.status_code
+    assert isinstance(body["error"], str) and body["error"].strip()
+    return body
+
+
+# ----------------------------------------------------------------------------- bad input
+
+SEARCH_ERRORS: list[tuple[dict[str, Any], int, str]] = [
+    ({}, 422, r"^q: required"),
+    ({"q": ""}, 422, r"^q: the question is empty"),
+    ({"q": "   \t  "}, 422, r"^q: the question is empty"),
+    ({"q": "?!… –"}, 422, r"^q: the question has no words"),
+    ({"q": "ö" * 501}, 422, r"^q: the question is 501 characters; at most 500"),
+    ({"q": "budget", "k": 0}, 422, r"^k: "),
+    ({"q": "budget", "k": 10000}, 422, r"^k: "),
+    ({"q": "budget", "k": "many"}, 422, r"^k: "),
+    ({"q": "budget", "year": "abc"}, 422, r"^year: "),
+    ({"q": "budget", "year": 1200}, 422, r"^year: "),
+    ({"q": "budget", "year": 2019}, 400, r"^year: no reports from 2019 in the index; known: 2021"),
+    ({"q": "budget", "district": "Atlantis"}, 400, r"^district: unknown value 'Atlantis'"),
+    ({"q": "budget", "doc_type": "roman"}, 400, r"^doc_type: unknown value 'roman'"),
+    ({"q": "budget", "unit": "Okänd enhet"}, 400, r"^unit: unknown value 'Okänd enhet'"),
+    ({"q": "budget", "goal": "abc"}, 422, r"^goal: 'abc' is not a goal number"),
+    ({"q": "budget", "goal": "1" * 30}, 422, r"^goal: "),
+    ({"q": "budget", "nofilter": "bogus"}, 422, r"^nofilter: unknown filter name"),
+]
+
+
+@pytest.mark.parametrize(("params", "status", "message"), SEARCH_ERRORS)
+def test_search_rejects_bad_input(
+    client: TestClient, params: dict[str, Any], status: int, message: str
+) -> None:
+    body = assert_error(client.get("/api/search", params=params), status)
+    assert re.search(message, body["error"]), body
+
+
+ASK_ERRORS: list[tuple[object, int, str]] = [
+    ({}, 422, r"^question: required"),
+    ({"question": ""}, 422, r"^question: "),
+    ({"question": "   "}, 422, r"the question is empty"),
+    ({"question": "x" * 2_000}, 422, r"the question is 2000 characters; at most 500"),
+    ({"question": "x" * 100_000}, 413, r"request body is \d+ bytes; at most 65536"),
+    ({"question": 5}, 422, r"^question: "),
+    ({"question": "budget", "filters": {"year": "abc"}}, 422, r"^filters\.year: "),
+    ({"question": "budget", "filters": {"district": "Atlantis"}}, 400, r"^district: unknown"),
+    ({"question": "budget", "filters": {"goal": "../etc"}}, 422, r"^goal: "),
+    ({"question": "budget", "filters": {"colour": "red"}}, 422, r"^filters\.colour: "),
+    ({"question": "budget", "disable": ["everything"]}, 422, r"unknown filter name"),
+    ({"question": "budget", "extra": True}, 422, r"^extra: "),
+    ([], 422, r"valid dictionary"),
+    (None, 422, r""),
+]
+
+
+@pytest.mark.parametrize(("payload", "status", "message"), ASK_ERRORS)
+def test_ask_rejects_bad_input(
+    client: TestClient, payload: object, status: int, message: str
+) -> None:
+    body = assert_error(client.post("/api/ask", json=payload), status)
+    assert re.search(message, body["error"]), body
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"{", b"\xff\xfe\x00", b'{"question": "budget",}', b"question=budget"],
+)
+def test_ask_rejects_malformed_bodies(client: TestClient, raw: bytes) -> None:
+    headers = {"content-type": "application/json"}
+    assert_error(client.post("/api/ask", content=raw, headers=headers))
+
+
+def test_a_100_kb_query_is_refused(served: Served) -> None:
+    app = create_app(served.settings, engine=served.engine)
+    query = b"q=" + b"f%C3%B6rskolan+" * 7_000
+    status, headers, body = asyncio.run(raw_get(app, b"/api/search", query))
+    assert status == 414 and headers["content-type"] == "application/json"
+    assert json.loads(body) == {
+        "error": f"request URL is {len(query) + 11} bytes; at most 8192",
+        "status": 414,
+    }
+
+
+def test_every_endpoint_answers_errors_in_one_shape(client: TestClient) -> None:
+    """Each operation of the OpenAPI schema, called wrongly: bad ids, no input, wrong method."""
+    paths: dict[str, dict[str, Any]] = client.get("/openapi.json").json()["paths"]
+    assert paths
+    for path, operations in paths.items():
+        url = re.sub(r"\{[^}]+\}", "..%2F..%2Fetc%2Fpasswd", path)
+        for method in operations:
+            response = client.request(method.upper(), url)
+            assert response.status_code < 500, (method, url, response.text[:300])
+            if response.status_code >= 400:
+                assert_error(response)
+        allowed = {m.upper() for m in operations}
+        wrong = next(m for m in ("DELETE", "PUT", "PATCH") if m not in allowed)
+        assert_error(client.request(wrong, url), 405)
+    assert_error(client.get("/api/no-such-endpoint"), 404)
+    assert_error(client.get("/no-such-page.html"), 404)
+
+
+def test_the_service_keeps_serving_after_bad_input(client: TestClient) -> None:
+    for params, _, _ in SEARCH_ERRORS:
+        client.get("/api/search", params=params)
+    for payload, _, _ in ASK_ERRORS:
+        client.post("/api/ask", json=payload)
+    found = client.get("/api/search", params={"q": "ekonomisk hushållning budget", "k": 3})
+    assert found.status_code == 200 and found.json()["hits"]
+    answer = client.post("/api/ask", json={"question": "Vad gör förskolan?"})
+    assert answer.status_code == 200 and set(answer.json()) >= {"answer", "citations"}
+
+
+# ----------------------------------------------------------------------------- traversal
+
+
+async def raw_get(
+    app: FastAPI, raw_path: bytes, query: bytes = b""
+) -> tuple[int, dict[str, str], bytes]:
+    """A GET with the path exactly as sent on the wire (uvicorn only percent-decodes it)."""
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": unquote(raw_path.decode("latin-1")),
+        "raw_path": raw_path,
+        "query_string": query,
+        "root_path": "",
+        "headers": [(b"host", b"testserver")],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+    sent: list[MutableMapping[str, Any]] = []
+
+    async def receive() -> MutableMapping[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    headers = {k.decode().lower(): v.decode() for k, v in start["headers"]}
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return start["status"], headers, body
+
+
+TRAVERSALS = [
+    "/api/documents/..%2F..%2F..%2F..%2Fetc%2Fpasswd/pdf",
+    "/api/documents/..%2F..%2F..%2F..%2Fetc%2Fpasswd",
+    "/api/documents/%2e%2e%2f%2e%2e%2fsecret.txt/pdf",
+    "/api/documents/%2e%2e/pdf",
+    "/api/documents/../../../../etc/passwd",
+    "/api/documents/../../secret.txt",
+    "/api/documents/%2Fetc%2Fpasswd/pdf",
+    "/api/documents//etc/passwd/pdf",
+    "/api/documents/%252e%252e%252f%252e%252e%252fetc%252fpasswd/pdf",
+    "/api/documents/..%5c..%5csecret.txt/pdf",
+    "/api/documents/..%c0%af..%c0%afetc%c0%afpasswd/pdf",
+    f"/api/documents/{DOC_ID}%00.pdf/pdf",
+    f"/api/documents/{DOC_ID}/../../../secret.txt",
+    f"/api/documents/{DOC_ID}%2F..%2F..%2Fsecret.txt/pdf",
+    "/api/documents/no-such-report/pdf",
+    "/api/documents/%20/pdf",
+    "/../../../../etc/passwd",
+    "/..%2F..%2F..%2F..%2Fetc%2Fpasswd",
+    "/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+    "/..%2fsecret.txt",
+    "/%2Fetc%2Fpasswd",
+    "/static/../../../../etc/passwd",
+]
+
+
+@pytest.mark.parametrize("raw", TRAVERSALS)
+def test_no_path_serves_a_file_outside_the_corpus(served: Served, raw: str) -> None:
+    app = create_app(served.settings, engine=served.engine)
+    status, headers, body = asyncio.run(raw_get(app, raw.encode()))
+    assert status in (400, 404, 405), (status, body[:200])
+    assert b"root:" not in body and SECRET.encode() not in body
+    assert headers["content-type"].startswith("application/json")
+    assert b"Traceback" not in body
+
+
+def test_the_real_document_is_served(client: TestClient) -> None:
+    response = client.get(f"/api/documents/{DOC_ID}/pdf")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+def test_a_corpus_file_swapped_for_a_symlink_is_not_followed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    title = "Verksamhetsplan 2023 för Hässelby-Vällingby stadsdelsnämnd"
+    (corpus / "plan.txt").write_text(report_text(title, "Parkerna"), encoding="utf-8")
+    build_fake_index(corpus, tmp_path / "index")
+    settings = Settings(
+        index_dir=tmp_path / "index",
+        model=str(write_fake_model_folder(tmp_path / "model")),
+        watch_seconds=0,
+        rate_limit_per_minute=0,
+    )
+    use_fake_encoder(monkeypatch, FakeEncoder())
+    with TestClient(create_app(settings, engine=Engine(settings))) as local:
+        assert local.get("/api/documents/plan/pdf").status_code == 200
+        secret = tmp_path / "secret.txt"
+        secret.write_text(SECRET, encoding="utf-8")
+        (corpus / "plan.txt").unlink()
+        (corpus / "plan.txt").symlink_to(secret)
+        response = local.get("/api/documents/plan/pdf")
+        assert SECRET not in response.text
+        assert_error(response, 404)
+
+
+# ----------------------------------------------------------------------------- limits
+
+
+def test_a_big_body_gets_413(client: TestClient) -> None:
+    body = assert_error(client.post("/api/ask", content=b"x" * 70_000), 413)
+    assert "at most 65536" in body["error"]
+
+
+def test_a_big_chunked_body_without_length_gets_413(client: TestClient) -> None:
+    def chunks() -> Iterator[bytes]:
+        for _ in range(20):
+            yield b'{"question": "' + b"x" * 8_000
+
+    response = client.post(
+        "/api/ask", content=chunks(), headers={"content-type": "application/json"}
+    )
+    body = assert_error(response, 413)
+    assert "over 65536 bytes" in body["error"]
+
+
+def test_a_long_url_gets_414(client: TestClient) -> None:
+    body = assert_error(client.get("/api/search", params={"q": "a" * 9_000}), 414)
+    assert "at most 8192" in body["error"]
+    assert_error(client.get("/" + "a" * 9_000), 414)
+
+
+def test_the_rate_limit_answers_429_with_retry_after(served: Served) -> None:
+    with client_for(served, rate_limit_per_minute=5) as limited:
+        codes = [limited.get("/api/facets").status_code for _ in range(5)]
+        assert codes == [200] * 5
+        refused = limited.get("/api/search", params={"q": "budget"})
+        body = assert_error(refused, 429)
+        assert body["error"].startswith("too many requests")
+        assert int(refused.headers["retry-after"]) >= 1
+        assert limited.get("/health").status_code == 200
+
+
+# ----------------------------------------------------------------------------- access
+
+
+def test_admin_reload_is_closed_without_a_configured_token(client: TestClient) -> None:
+    body = assert_error(client.post("/api/admin/reload"), 403)
+    assert "RAPPORTSOK_ADMIN_TOKEN" in body["error"]
+    assert_error(client.post("/api/admin/reload", headers={"authorization": "Bearer x"}), 403)
+
+
+def test_admin_reload_needs_the_right_token(
+    served: Served, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compared: list[tuple[bytes, bytes]] = []
+    original = hmac.compare_digest
+
+    def spy(a: bytes, b: bytes) -> bool:
+        compared.append((a, b))
+        return original(a, b)
+
+    monkeypatch.setattr("service.api.security.hmac.compare_digest", spy)
+    caplog.set_level(logging.DEBUG)
+    with client_for(served, admin_token=SecretStr(ADMIN_TOKEN)) as admin:
+        assert_error(admin.post("/api/admin/reload"), 401)
+        for header in ("Bearer wrong", f"Basic {ADMIN_TOKEN}", f"Bearer {ADMIN_TOKEN}x", "Bearer"):
+            assert_error(admin.post("/api/admin/reload", headers={"authorization": header}), 401)
+        ok = admin.post("/api/admin/reload", headers={"authorization": f"Bearer {ADMIN_TOKEN}"})
+        assert ok.status_code == 200
+        assert ok.json() == {"reloaded": False, "build": served.engine.snapshot.build.name}
+        assert_error(admin.get("/api/admin/reload"))
+    assert (ADMIN_TOKEN.encode(), ADMIN_TOKEN.encode()) in compared
+    assert ADMIN_TOKEN not in caplog.text
+
+
+def test_admin_reload_loads_a_new_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    title = "Verksamhetsplan 2023 för Hässelby-Vällingby stadsdelsnämnd"
+    (corpus / "a.txt").write_text(report_text(title, "Parkerna"), encoding="utf-8")
+    build_fake_index(corpus, tmp_path / "index")
+    settings = Settings(
+        index_dir=tmp_path / "index",
+        model=str(write_fake_model_folder(tmp_path / "model")),
+        admin_token=SecretStr(ADMIN_TOKEN),
+        watch_seconds=0,
+        rate_limit_per_minute=0,
+    )
+    use_fake_encoder(monkeypatch, FakeEncoder())
+    auth = {"authorization": f"Bearer {ADMIN_TOKEN}"}
+    with TestClient(create_app(settings, engine=Engine(settings))) as admin:
+        (corpus / "b.txt").write_text(report_text(title, "Biblioteket"), encoding="utf-8")
+        new = build_fake_index(corpus, tmp_path / "index").build
+        assert admin.post("/api/admin/reload", headers=auth).json() == {
+            "reloaded": True,
+            "build": new,
+        }
+        assert admin.get("/health").json()["build"] == new
+        assert admin.get("/health").json()["documents"] == 2
+
+
+def test_a_read_token_guards_the_api_when_configured(
+    served: Served, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    with client_for(served, read_token=SecretStr(READ_TOKEN)) as guarded:
+        for url in (
+            "/api/search?q=budget",
+            "/api/facets",
+            "/api/documents",
+            f"/api/documents/{DOC_ID}",
+        ):
+            assert_error(guarded.get(url), 401)
+            assert_error(guarded.get(url, headers={"authorization": "Bearer nope"}), 401)
+            ok = guarded.get(url, headers={"authorization": f"Bearer {READ_TOKEN}"})
+            assert ok.status_code == 200, url
+        assert_error(guarded.post("/api/ask", json={"question": "budget"}), 401)
+        assert guarded.get("/health").status_code == 200
+    assert READ_TOKEN not in caplog.text
+
+
+def test_reads_are_open_without_a_read_token(client: TestClient) -> None:
+    for url in ("/api/search?q=budget", "/api/facets", "/api/documents", "/health"):
+        assert client.get(url).status_code == 200, url
+
+
+def test_the_service_binds_to_loopback_unless_told_otherwise(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("RAPPORTSOK_HOST", "RAPPORTSOK_PORT"):
+        monkeypatch.delenv(name, raising=False)
+    assert Settings().host == "127.0.0.1"
+    bound: list[str] = []
+
+    def fake_run(app: FastAPI, host: str, port: int, **_: Any) -> None:
+        bound.append(host)
+
+    monkeypatch.setattr("uvicorn.run", fake_run)
+    monkeypatch.setenv("RAPPORTSOK_INDEX_DIR", str(served.settings.index_dir))
+    monkeypatch.setenv("RAPPORTSOK_MODEL", served.settings.model)
+    for env, argv, expected in (
+        (None, ["serve"], "127.0.0.1"),
+        ("0.0.0.0", ["serve"], "0.0.0.0"),
+        (None, ["serve", "--host", "10.1.2.3"], "10.1.2.3"),
+    ):
+        if env:
+            monkeypatch.setenv("RAPPORTSOK_HOST", env)
+        else:
+            monkeypatch.delenv("RAPPORTSOK_HOST", raising=False)
+        get_settings.cache_clear()
+        try:
+            assert cli.main(argv) == 0
+        finally:
+            get_settings.cache_clear()
+        assert bound[-1] == expected
+
+
+# ----------------------------------------------------------------------------- headers
+
+
+class _Scripts(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.inline: list[str] = []
+        self.handlers: list[str] = []
+        self._in_script = False
+        self._src = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handlers += [name for name, _ in attrs if name.lower().startswith("on")]
+        if tag == "script":
+            self._in_script = True
+            self._src = any(name == "src" for name, _ in attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script and data.strip():
+            self.inline.append(data.strip()[:80])
+
+
+def assert_security_headers(response: Response) -> None:
+    csp = response.headers["content-security-policy"]
+    script_src = next(p for p in csp.split(";") if p.strip().startswith("script-src"))
+    assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] == "DENY"
+
+
+def test_security_headers_on_the_page_and_the_api(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    for response in (
+        page,
+        client.get("/api/search", params={"q": "budget"}),
+        client.get("/api/search", params={"q": ""}),
+        client.get("/api/search", params={"q": "a" * 9_000}),
+        client.post("/api/ask", content=b"x" * 70_000),
+        client.get("/health"),
+    ):
+        assert_security_headers(response)
+
+
+def test_the_page_has_no_inline_scripts(client: TestClient) -> None:
+    parser = _Scripts()
+    parser.feed(client.get("/").text)
+    assert parser.inline == [] and parser.handlers == []
+
+
+def test_cors_is_closed_unless_configured(client: TestClient, served: Served) -> None:
+    preflight = {"origin": "https://evil.example", "access-control-request-method": "GET"}
+    closed = client.options("/api/search", headers=preflight)
+    assert "access-control-allow-origin" not in closed.headers
+    plain = client.get(
+        "/api/search", params={"q": "budget"}, headers={"origin": "https://evil.example"}
+    )
+    assert "access-control-allow-origin" not in plain.headers
+
+    trusted = "https://intranat.stockholm.se"
+    with client_for(served, cors_origins=[trusted]) as open_client:
+        allowed = open_client.options("/api/search", headers={**preflight, "origin": trusted})
+        assert allowed.headers["access-control-allow-origin"] == trusted
+        other = open_client.get(
+            "/api/search", params={"q": "budget"}, headers={"origin": "https://evil.example"}
+        )
+        assert "access-control-allow-origin" not in other.headers

@@ -1,0 +1,101 @@
+"""A short, seeded schemathesis run over the in-process app: no 5xx, every response as documented.
+
+`make fuzz` runs the same fuzzer (scripts/fuzz.py) longer, over the real index and model.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+import schemathesis
+
+from service.api.app import create_app
+from service.engine import Engine
+from service.settings import Settings
+from tests.support.fakes import (
+    FakeEncoder,
+    build_fake_index,
+    use_fake_encoder,
+    write_fake_model_folder,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = 25
+
+
+@functools.cache
+def load_fuzzer() -> ModuleType:
+    """scripts/fuzz.py, the runner behind `make fuzz`."""
+    spec = importlib.util.spec_from_file_location("fuzz_script", REPO / "scripts" / "fuzz.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def schema(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    root = tmp_path_factory.mktemp("fuzz")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    name = "hasselby-vallingby_2021_verksamhetsplan.pdf"
+    shutil.copyfile(REPO / "corpus" / name, corpus / name)
+    build_fake_index(corpus, root / "index")
+    settings = Settings(
+        index_dir=root / "index",
+        model=str(write_fake_model_folder(root / "model")),
+        web_dir=REPO / "web",
+        watch_seconds=0,
+        rate_limit_per_minute=0,
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        use_fake_encoder(patch, FakeEncoder())
+        app = create_app(settings, engine=Engine(settings))
+        yield schemathesis.openapi.from_asgi("/openapi.json", app)
+
+
+def test_fuzzing_finds_no_server_error_and_no_schema_violation(schema: Any) -> None:
+    fuzzer = load_fuzzer()
+    report = fuzzer.fuzz(schema, examples=EXAMPLES, run_seed=20240501)
+    problems = [
+        f"{f.operation} -> {f.status}: {f.title} (x{f.count}): {f.reproduce[:200]}"
+        for f in report.found.values()
+    ]
+    assert problems == []
+    assert not any(status >= 500 for status in report.statuses)
+    operations = {f"{m.upper()} {p}" for p, ops in schema.raw_schema["paths"].items() for m in ops}
+    assert set(report.cases) == operations
+    assert sum(report.cases.values()) >= EXAMPLES * len(operations)
+
+
+def test_a_report_file_is_documented_as_what_it_is(schema: Any) -> None:
+    operation = schema["/api/documents/{doc_id}/pdf"]["GET"]
+    case = operation.Case(path_parameters={"doc_id": "hasselby-vallingby-2021-verksamhetsplan"})
+    response = case.call()
+    assert response.status_code == 200
+    case.validate_response(response, checks=load_fuzzer().CHECKS)
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "kwargs"),
+    [
+        ("/api/search", "GET", {"query": {"q": "a" * 9_000}}),
+        ("/api/ask", "POST", {"body": {"question": "x" * 70_000}}),
+    ],
+)
+def test_limit_answers_are_documented(
+    schema: Any, path: str, method: str, kwargs: dict[str, Any]
+) -> None:
+    case = schema[path][method].Case(**kwargs)
+    response = case.call()
+    assert response.status_code in (413, 414)
+    case.validate_response(response, checks=load_fuzzer().CHECKS)

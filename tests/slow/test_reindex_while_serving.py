@@ -1,0 +1,180 @@
+"""Re-index while serving: `rapportsok index` next to a running `rapportsok serve`.
+
+The service runs as a subprocess with the real model over an index of one report excerpt.
+Threads keep searching (and asking) while a second excerpt is indexed; every request must
+succeed, and the service must pick up the new build by itself within a few seconds.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+from pypdf import PdfReader, PdfWriter
+
+REPO = Path(__file__).resolve().parents[2]
+FIRST = "hasselby-vallingby_2021_verksamhetsplan.pdf"
+SECOND = "kungsholmen_2024_verksamhetsberattelse-socialtjanst.pdf"
+SECOND_ID = "kungsholmen-2024-verksamhetsberattelse-socialtjanst"
+QUERIES = [
+    "Hur arbetar förvaltningen med trygghet?",
+    "ekonomiskt bistånd",
+    "socialtjänsten Kungsholmen placeringar",
+    "förskolans språkutveckling",
+]
+
+pytestmark = pytest.mark.slow
+
+
+def excerpt(source: Path, target: Path, pages: int) -> None:
+    """The first `pages` pages of a bundled report, under the same file name."""
+    reader = PdfReader(source)
+    writer = PdfWriter()
+    for page in reader.pages[:pages]:
+        writer.add_page(page)
+    with target.open("wb") as handle:
+        writer.write(handle)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def rapportsok() -> list[str]:
+    script = Path(sys.executable).with_name("rapportsok")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "service.cli"]
+
+
+@dataclass
+class Traffic:
+    """What the clients saw: status codes, errors, and which documents answered."""
+
+    statuses: list[int] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    docs_after_switch: set[str] = field(default_factory=set)
+    switched: threading.Event = field(default_factory=threading.Event)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def client_loop(base: str, worker: int, stop: threading.Event, traffic: Traffic) -> None:
+    with httpx.Client(base_url=base, timeout=60) as client:
+        n = worker
+        while not stop.is_set():
+            question = QUERIES[n % len(QUERIES)]
+            try:
+                if worker == 0 and n % 3 == 0:
+                    response = client.post("/api/ask", json={"question": question})
+                else:
+                    response = client.get("/api/search", params={"q": question, "k": 5})
+            except httpx.HTTPError as exc:
+                with traffic.lock:
+                    traffic.errors.append(f"{type(exc).__name__}: {exc}")
+                continue
+            with traffic.lock:
+                traffic.statuses.append(response.status_code)
+                if response.status_code != 200:
+                    traffic.errors.append(f"{response.status_code}: {response.text[:200]}")
+                elif traffic.switched.is_set() and "hits" in response.json():
+                    traffic.docs_after_switch |= {h["doc_id"] for h in response.json()["hits"]}
+            n += 1
+
+
+@pytest.fixture
+def service(tmp_path: Path, model_dir: Path) -> Iterator[tuple[str, Path, dict[str, str]]]:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    excerpt(REPO / "corpus" / FIRST, corpus / FIRST, pages=6)
+    port = free_port()
+    env = {
+        **os.environ,
+        "RAPPORTSOK_MODEL": str(model_dir),
+        "RAPPORTSOK_INDEX_DIR": str(tmp_path / "index"),
+        "RAPPORTSOK_CORPUS_DIR": str(corpus),
+        "RAPPORTSOK_WATCH_SECONDS": "0.5",
+        "RAPPORTSOK_RATE_LIMIT_PER_MINUTE": "0",
+    }
+    first = subprocess.run(
+        [*rapportsok(), "index"], env=env, capture_output=True, text=True, timeout=600
+    )
+    assert first.returncode == 0, first.stderr
+    log = (tmp_path / "serve.log").open("w")
+    server = subprocess.Popen(
+        [*rapportsok(), "serve", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            assert server.poll() is None, (tmp_path / "serve.log").read_text()
+            try:
+                if httpx.get(f"{base}/health", timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("the service did not come up")
+        yield base, corpus, env
+    finally:
+        server.terminate()
+        try:
+            server.wait(20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(10)
+        log.close()
+
+
+def test_requests_keep_succeeding_while_a_new_build_is_switched_in(
+    service: tuple[str, Path, dict[str, str]],
+) -> None:
+    base, corpus, env = service
+    old_build = httpx.get(f"{base}/health").json()["build"]
+    traffic = Traffic()
+    stop = threading.Event()
+    clients = [
+        threading.Thread(target=client_loop, args=(base, n, stop, traffic), daemon=True)
+        for n in range(4)
+    ]
+    for thread in clients:
+        thread.start()
+    try:
+        time.sleep(2)
+        excerpt(REPO / "corpus" / SECOND, corpus / SECOND, pages=8)
+        run = subprocess.run(
+            [*rapportsok(), "index"], env=env, capture_output=True, text=True, timeout=900
+        )
+        assert run.returncode == 0, run.stderr
+        match = re.search(r"build (\S+)$", run.stdout.strip())
+        assert match, run.stdout
+        new_build = match.group(1)
+        assert new_build != old_build
+        deadline = time.monotonic() + 15
+        while httpx.get(f"{base}/health", timeout=30).json()["build"] != new_build:
+            assert time.monotonic() < deadline, "the service did not load the new build"
+            time.sleep(0.2)
+        traffic.switched.set()
+        time.sleep(3)
+    finally:
+        stop.set()
+        for thread in clients:
+            thread.join(90)
+    health = httpx.get(f"{base}/health").json()
+    assert health["documents"] == 2
+    assert traffic.errors == []
+    assert len(traffic.statuses) >= 20 and set(traffic.statuses) == {200}
+    assert SECOND_ID in traffic.docs_after_switch
