@@ -17,23 +17,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
 import shlex
-import socket
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 
 import httpx
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from tests.support.servers import ServiceError, running_service  # noqa: E402
+
 QUESTION_FILES = (REPO / "eval" / "dev.jsonl", REPO / "eval" / "heldout.jsonl")
 
 
@@ -74,17 +73,6 @@ def rss_mib(pid: int | None) -> float | None:
     return None
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def rapportsok_command() -> list[str]:
-    script = Path(sys.executable).with_name("rapportsok")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "service.cli"]
-
-
 @dataclass
 class Server:
     base_url: str
@@ -100,41 +88,15 @@ def serving(
     if base_url:
         yield Server(base_url.rstrip("/"), server_pid, started_here=False)
         return
-    port = free_port()
-    env = {**os.environ, "RAPPORTSOK_RATE_LIMIT_PER_MINUTE": "0"}
-    command = [*rapportsok_command(), "serve", "--port", str(port)]
-    if index_dir:
-        command += ["--index-dir", index_dir]
-    print(f"starting: RAPPORTSOK_RATE_LIMIT_PER_MINUTE=0 {shlex.join(command)}")
+    env = {"RAPPORTSOK_RATE_LIMIT_PER_MINUTE": "0"}
+    args = ["--index-dir", index_dir] if index_dir else []
+    print(f"starting: RAPPORTSOK_RATE_LIMIT_PER_MINUTE=0 rapportsok serve {shlex.join(args)}")
     print("  (rate limit off: every client of this script shares one address)")
-    with tempfile.TemporaryFile("w+") as log:
-        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            _wait_until_up(base, process, log)
-            yield Server(base, process.pid, started_here=True)
-        finally:
-            process.terminate()
-            try:
-                process.wait(20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(10)
-
-
-def _wait_until_up(base: str, process: subprocess.Popen[bytes], log: IO[str]) -> None:
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            log.seek(0)
-            raise SystemExit(f"the service exited:\n{log.read()}")
-        try:
-            if httpx.get(f"{base}/health", timeout=5).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise SystemExit("the service did not come up within 300 s")
+    try:
+        with running_service(env=env, args=args) as service:
+            yield Server(service.base_url, service.pid, started_here=True)
+    except ServiceError as exc:
+        raise SystemExit(str(exc)) from None
 
 
 @dataclass

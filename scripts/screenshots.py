@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,14 +24,14 @@ sys.path.insert(0, str(REPO))
 
 from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright  # noqa: E402
 
-from tests.browser.conftest import (  # noqa: E402
+from tests.support.chromium import (  # noqa: E402
     CHROMIUM,
     SKIP_REASON,
     TIMEOUT_MS,
     chromium_available,
     launch_chromium,
-    running_service,
 )
+from tests.support.servers import rapportsok_command, running_service  # noqa: E402
 
 DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 PHONE: ViewportSize = {"width": 390, "height": 844}
@@ -147,6 +148,18 @@ def shot(page: Page, path: Path, full_page: bool = False) -> Path:
     return path
 
 
+@contextlib.contextmanager
+def serving(base_url: str | None) -> Iterator[str]:
+    """The given service, or `rapportsok serve` over var/index (indexed first if missing)."""
+    if base_url:
+        yield base_url.rstrip("/")
+        return
+    if not (REPO / "var" / "index" / "current").exists():
+        subprocess.run([*rapportsok_command(), "index"], cwd=REPO, check=True)
+    with running_service() as service:
+        yield service.base_url
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -164,10 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     out: Path = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
-    service = (
-        contextlib.nullcontext(args.base_url.rstrip("/")) if args.base_url else running_service()
-    )
-    with service as base, sync_playwright() as playwright:
+    with serving(args.base_url) as base, sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         try:
             if args.only in (None, "search"):

@@ -35,34 +35,22 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pypdf import PdfReader, PdfWriter
-
-from indexer import store
-from service.search.runtime import ensure_model_matches, model_info
-from service.search.snapshot import load_snapshot
-from service.settings import get_settings
-
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from indexer import store  # noqa: E402
+from service.search.runtime import ensure_model_matches, model_info  # noqa: E402
+from service.search.snapshot import load_snapshot  # noqa: E402
+from service.settings import get_settings  # noqa: E402
+from tests.support.corpora import excerpt  # noqa: E402
+from tests.support.servers import rapportsok_command  # noqa: E402
+
 SOURCES = (
     "hasselby-vallingby_2021_verksamhetsplan.pdf",
     "kungsholmen_2024_verksamhetsberattelse-socialtjanst.pdf",
 )
 PHASES = ("starting", "reading", "loading model", "embedding", "writing", "after the switch")
 TARGETS = PHASES[:5]
-
-
-def excerpt(source: Path, target: Path, pages: int) -> None:
-    reader = PdfReader(source)
-    writer = PdfWriter()
-    for page in reader.pages[:pages]:
-        writer.add_page(page)
-    with target.open("wb") as handle:
-        writer.write(handle)
-
-
-def rapportsok_command() -> list[str]:
-    script = Path(sys.executable).with_name("rapportsok")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "service.cli"]
 
 
 @dataclass

@@ -11,7 +11,6 @@ import hmac
 import json
 import logging
 import re
-import shutil
 from collections.abc import Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -28,17 +27,18 @@ from service import cli
 from service.api.app import create_app
 from service.engine import Engine
 from service.settings import Settings, get_settings
+from tests.support.corpora import VP21
 from tests.support.fakes import (
     FakeEncoder,
+    OneReport,
     build_fake_index,
+    fake_settings,
     report_text,
     use_fake_encoder,
-    write_fake_model_folder,
 )
 
-REPO = Path(__file__).resolve().parents[2]
-PDF_NAME = "hasselby-vallingby_2021_verksamhetsplan.pdf"
-DOC_ID = "hasselby-vallingby-2021-verksamhetsplan"
+DOC_ID = VP21
+PLAN_TITLE = "Verksamhetsplan 2023 för Hässelby-Vällingby stadsdelsnämnd"
 SECRET = "TOPSECRET-do-not-serve"
 ADMIN_TOKEN = "admin-7f3c9a1e5b2d"
 READ_TOKEN = "reader-0d4e8b6a2c1f"
@@ -65,25 +65,25 @@ class Served:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+def served(one_report: OneReport) -> Iterator[Served]:
     """One real report indexed with the fake encoder, and a secret file next to the corpus."""
-    root = tmp_path_factory.mktemp("api")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    shutil.copyfile(REPO / "corpus" / PDF_NAME, corpus / PDF_NAME)
+    root, corpus, settings = one_report.root, one_report.corpus, one_report.settings
     (root / "secret.txt").write_text(SECRET, encoding="utf-8")
-    assert build_fake_index(corpus, root / "index").documents == 1
-    settings = Settings(
-        index_dir=root / "index",
-        corpus_dir=corpus,
-        model=str(write_fake_model_folder(root / "model")),
-        web_dir=REPO / "web",
-        watch_seconds=0,
-        rate_limit_per_minute=0,
-    )
     with pytest.MonkeyPatch.context() as patch:
         use_fake_encoder(patch, FakeEncoder())
         yield Served(root, corpus, settings, Engine(settings))
+
+
+def one_plan(
+    tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch, **changes: Any
+) -> tuple[Path, Settings]:
+    """A made-up plan indexed with the fake encoder in tmp_path: its corpus and settings."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / name).write_text(report_text(PLAN_TITLE, "Parkerna"), encoding="utf-8")
+    build_fake_index(corpus, tmp_path / "index")
+    use_fake_encoder(monkeypatch, FakeEncoder())
+    return corpus, fake_settings(tmp_path, **changes)
 
 
 def client_for(served: Served, **changes: Any) -> TestClient:
@@ -299,18 +299,7 @@ def test_the_real_document_is_served(client: TestClient) -> None:
 def test_a_corpus_file_swapped_for_a_symlink_is_not_followed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    title = "Verksamhetsplan 2023 för Hässelby-Vällingby stadsdelsnämnd"
-    (corpus / "plan.txt").write_text(report_text(title, "Parkerna"), encoding="utf-8")
-    build_fake_index(corpus, tmp_path / "index")
-    settings = Settings(
-        index_dir=tmp_path / "index",
-        model=str(write_fake_model_folder(tmp_path / "model")),
-        watch_seconds=0,
-        rate_limit_per_minute=0,
-    )
-    use_fake_encoder(monkeypatch, FakeEncoder())
+    corpus, settings = one_plan(tmp_path, "plan.txt", monkeypatch)
     with TestClient(create_app(settings, engine=Engine(settings))) as local:
         assert local.get("/api/documents/plan/pdf").status_code == 200
         secret = tmp_path / "secret.txt"
@@ -393,22 +382,10 @@ def test_admin_reload_needs_the_right_token(
 
 
 def test_admin_reload_loads_a_new_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    title = "Verksamhetsplan 2023 för Hässelby-Vällingby stadsdelsnämnd"
-    (corpus / "a.txt").write_text(report_text(title, "Parkerna"), encoding="utf-8")
-    build_fake_index(corpus, tmp_path / "index")
-    settings = Settings(
-        index_dir=tmp_path / "index",
-        model=str(write_fake_model_folder(tmp_path / "model")),
-        admin_token=SecretStr(ADMIN_TOKEN),
-        watch_seconds=0,
-        rate_limit_per_minute=0,
-    )
-    use_fake_encoder(monkeypatch, FakeEncoder())
+    corpus, settings = one_plan(tmp_path, "a.txt", monkeypatch, admin_token=SecretStr(ADMIN_TOKEN))
     auth = {"authorization": f"Bearer {ADMIN_TOKEN}"}
     with TestClient(create_app(settings, engine=Engine(settings))) as admin:
-        (corpus / "b.txt").write_text(report_text(title, "Biblioteket"), encoding="utf-8")
+        (corpus / "b.txt").write_text(report_text(PLAN_TITLE, "Biblioteket"), encoding="utf-8")
         new = build_fake_index(corpus, tmp_path / "index").build
         assert admin.post("/api/admin/reload", headers=auth).json() == {
             "reloaded": True,

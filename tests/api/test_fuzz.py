@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import importlib.util
-import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,13 +18,7 @@ import schemathesis
 
 from service.api.app import create_app
 from service.engine import Engine
-from service.settings import Settings
-from tests.support.fakes import (
-    FakeEncoder,
-    build_fake_index,
-    use_fake_encoder,
-    write_fake_model_folder,
-)
+from tests.support.fakes import FakeEncoder, OneReport, use_fake_encoder
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = 25
@@ -43,20 +36,8 @@ def load_fuzzer() -> ModuleType:
 
 
 @pytest.fixture(scope="module")
-def schema(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    root = tmp_path_factory.mktemp("fuzz")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    name = "hasselby-vallingby_2021_verksamhetsplan.pdf"
-    shutil.copyfile(REPO / "corpus" / name, corpus / name)
-    build_fake_index(corpus, root / "index")
-    settings = Settings(
-        index_dir=root / "index",
-        model=str(write_fake_model_folder(root / "model")),
-        web_dir=REPO / "web",
-        watch_seconds=0,
-        rate_limit_per_minute=0,
-    )
+def schema(one_report: OneReport) -> Iterator[Any]:
+    settings = one_report.settings
     with pytest.MonkeyPatch.context() as patch:
         use_fake_encoder(patch, FakeEncoder())
         app = create_app(settings, engine=Engine(settings))

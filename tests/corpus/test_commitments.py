@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,12 +13,8 @@ from indexer.commitments.records import Record, record_from_dict
 from indexer.commitments.tables import TableContext, table_records
 from indexer.models import Goal, Section, Table
 from service.commitments.linking import LinkParams, items_of, link
+from tests.support.corpora import REPO, T1, VB24, VP21, VP24
 
-REPO = Path(__file__).resolve().parents[2]
-T1 = "hasselby-vallingby-2021-tertialrapport-1"
-VP21 = "hasselby-vallingby-2021-verksamhetsplan"
-VP24 = "hasselby-vallingby-2024-verksamhetsplan"
-VB24 = "kungsholmen-2024-verksamhetsberattelse-socialtjanst"
 CHILDREN = "Andel barn som lever i familjer som har ekonomiskt bistånd"
 
 Records = dict[str, list[Record]]
@@ -360,30 +355,3 @@ def test_linking_joins_equal_names_and_close_vectors_never_two_from_one_report()
     ]
     energy = next(g for g in groups if g.items[0].name.endswith("energi"))
     assert all(s is not None and 0.95 <= s < 1.0 for s in energy.scores)
-
-
-# ------------------------------------------------------------------ the real index
-
-
-@pytest.mark.slow
-def test_children_in_welfare_families_is_one_series_with_each_years_targets(
-    model_dir: Path,
-) -> None:
-    from service.commitments.index import for_snapshot
-    from service.search.snapshot import load_snapshot
-    from tests.support.real_index import current_index
-
-    settings = current_index(model_dir)
-    index = for_snapshot(load_snapshot(settings.index_dir))
-    group = next(
-        g
-        for g in index.indicators
-        if any(index.records[i.rows[0]].name == CHILDREN for i in g.items)
-        and index.records[g.items[0].rows[0]].district == "Hässelby-Vällingby"
-    )
-    series = [index.records[row] for row, _ in index.rows(group)]
-    assert [(r.doc_id, r.year) for r in series] == [(VP21, 2021), (T1, 2021), (VP24, 2024)]
-    assert texts(series[0]) == {"target": "3,2 %", "kf_target": "2,7 %"}
-    assert texts(series[1])["outcome"] == "2,9 %"
-    assert texts(series[1])["target"] == "3,2 %" and texts(series[1])["forecast"] == "2,9 %"
-    assert texts(series[2]) == {"target": "2,7 %", "kf_target": "2,7 %"}

@@ -465,22 +465,25 @@ SHARED = (
 )
 
 
-def engine_over(tmp_path: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Engine:
-    use_fake_encoder(monkeypatch, FakeEncoder())
-    model = write_fake_model_folder(tmp_path / "model")
-    return Engine(Settings(index_dir=index_dir, model=str(model), watch_seconds=0))
-
-
-def test_a_search_keeps_its_snapshot_across_a_reload(
+def two_years_sharing_a_paragraph(
     tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+) -> tuple[Path, Engine]:
+    """a.txt and b.txt, two years of one plan with SHARED in both, indexed; an engine over them."""
     (corpus / "a.txt").write_text(f"{TITLE}\n\n{SHARED}\n", encoding="utf-8")
     (corpus / "b.txt").write_text(
         f"{TITLE.replace('2023', '2022')}\n\n{SHARED}\n", encoding="utf-8"
     )
     index_dir = tmp_path / "index"
     build_fake_index(corpus, index_dir)
-    engine = engine_over(tmp_path, index_dir, monkeypatch)
+    use_fake_encoder(monkeypatch, FakeEncoder())
+    model = write_fake_model_folder(tmp_path / "model")
+    return index_dir, Engine(Settings(index_dir=index_dir, model=str(model), watch_seconds=0))
+
+
+def test_a_search_keeps_its_snapshot_across_a_reload(
+    tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index_dir, engine = two_years_sharing_a_paragraph(tmp_path, corpus, monkeypatch)
     result = engine.search("trygghetsvandringar Vällingby centrum Råcksta polisen", k=3)
     shared = next(hit for hit in result.hits if hit.also_in)
     for name in ("a.txt", "b.txt", "c.txt"):
@@ -496,13 +499,7 @@ def test_a_search_keeps_its_snapshot_across_a_reload(
 def test_searches_during_rebuilds_and_reloads_all_succeed(
     tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (corpus / "a.txt").write_text(f"{TITLE}\n\n{SHARED}\n", encoding="utf-8")
-    (corpus / "b.txt").write_text(
-        f"{TITLE.replace('2023', '2022')}\n\n{SHARED}\n", encoding="utf-8"
-    )
-    index_dir = tmp_path / "index"
-    build_fake_index(corpus, index_dir)
-    engine = engine_over(tmp_path, index_dir, monkeypatch)
+    index_dir, engine = two_years_sharing_a_paragraph(tmp_path, corpus, monkeypatch)
     stop = threading.Event()
     errors: list[str] = []
     answered = [0]

@@ -1,4 +1,4 @@
-"""Embedder: prompts, ordering, normalization, precision and identity."""
+"""Embedder with the real model: prompts, ordering, normalization, precision and identity."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from indexer.embedding.encoder import Embedder, cpu_flags, l2_normalize, resolve_precision
+from indexer.embedding.encoder import Embedder
 
 PASSAGES = [
     "Nämnden redovisar ett överskott på 14,2 mnkr för perioden januari–april 2021.",
@@ -27,34 +27,6 @@ QUERIES = [
     "placeringar av barn",
     "trygghet i Vällingby",
 ]
-
-
-def test_resolve_precision_rules() -> None:
-    assert resolve_precision("fp32", frozenset({"amx_bf16"})) == "fp32"
-    assert resolve_precision("bf16", frozenset()) == "bf16"
-    assert resolve_precision("auto", frozenset({"avx2", "avx512_bf16"})) == "bf16"
-    assert resolve_precision("auto", frozenset({"avx2", "amx_bf16", "amx_tile"})) == "bf16"
-    assert resolve_precision("auto", frozenset({"avx2", "avx512f"})) == "fp32"
-    with pytest.raises(ValueError):
-        resolve_precision("fp16", frozenset())
-
-
-def test_cpu_flags_parsing(tmp_path: Path) -> None:
-    info = tmp_path / "cpuinfo"
-    info.write_text("processor\t: 0\nmodel name\t: AMD EPYC\nflags\t\t: fpu avx2 avx512_bf16\n\n")
-    assert cpu_flags(info) == frozenset({"fpu", "avx2", "avx512_bf16"})
-    assert cpu_flags(tmp_path / "missing") == frozenset()
-
-
-def test_l2_normalize_keeps_zero_rows() -> None:
-    out = l2_normalize(np.array([[3.0, 4.0], [0.0, 0.0]]))
-    assert out.dtype == np.float32
-    np.testing.assert_allclose(out, [[0.6, 0.8], [0.0, 0.0]], rtol=1e-6)
-
-
-def test_missing_folder_is_reported(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError, match="model folder not found"):
-        Embedder(tmp_path / "nowhere")
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,17 +13,6 @@ from eval.run import load_questions
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def client(model_dir: Path) -> Iterator[TestClient]:
-    from service.api.app import create_app
-    from service.engine import Engine
-    from tests.support.real_index import current_index
-
-    settings = current_index(model_dir)
-    with TestClient(create_app(settings, engine=Engine(settings))) as test_client:
-        yield test_client
 
 
 def test_dev_questions_find_their_gold_passages(client: TestClient) -> None:
@@ -101,6 +89,7 @@ def test_unanswerable_question_says_so(client: TestClient) -> None:
     assert body["answer"] == "Hittade inget svar i rapporterna."
 
 
+@pytest.mark.usefixtures("real_index_env")
 def test_inspect_lists_the_four_reports(
     capsys: pytest.CaptureFixture[str], client: TestClient
 ) -> None:
@@ -120,6 +109,7 @@ def test_inspect_lists_the_four_reports(
     assert all(len(d["goals"]) >= 10 for d in summary["documents"])
 
 
+@pytest.mark.usefixtures("real_index_env")
 def test_cli_search_json(capsys: pytest.CaptureFixture[str], client: TestClient) -> None:
     from service.cli import main
 

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -20,12 +18,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-from pypdf import PdfReader, PdfWriter
 
-REPO = Path(__file__).resolve().parents[2]
-FIRST = "hasselby-vallingby_2021_verksamhetsplan.pdf"
-SECOND = "kungsholmen_2024_verksamhetsberattelse-socialtjanst.pdf"
-SECOND_ID = "kungsholmen-2024-verksamhetsberattelse-socialtjanst"
+from tests.support.corpora import CORPUS, FILES, VB24, VP21, excerpt
+from tests.support.servers import rapportsok_command, running_service
+
+FIRST = FILES[VP21]
+SECOND = FILES[VB24]
+SECOND_ID = VB24
 QUERIES = [
     "Hur arbetar förvaltningen med trygghet?",
     "ekonomiskt bistånd",
@@ -34,27 +33,6 @@ QUERIES = [
 ]
 
 pytestmark = pytest.mark.slow
-
-
-def excerpt(source: Path, target: Path, pages: int) -> None:
-    """The first `pages` pages of a bundled report, under the same file name."""
-    reader = PdfReader(source)
-    writer = PdfWriter()
-    for page in reader.pages[:pages]:
-        writer.add_page(page)
-    with target.open("wb") as handle:
-        writer.write(handle)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def rapportsok() -> list[str]:
-    script = Path(sys.executable).with_name("rapportsok")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "service.cli"]
 
 
 @dataclass
@@ -95,8 +73,7 @@ def client_loop(base: str, worker: int, stop: threading.Event, traffic: Traffic)
 def service(tmp_path: Path, model_dir: Path) -> Iterator[tuple[str, Path, dict[str, str]]]:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    excerpt(REPO / "corpus" / FIRST, corpus / FIRST, pages=6)
-    port = free_port()
+    excerpt(CORPUS / FIRST, corpus / FIRST, pages=6)
     env = {
         **os.environ,
         "RAPPORTSOK_MODEL": str(model_dir),
@@ -106,37 +83,11 @@ def service(tmp_path: Path, model_dir: Path) -> Iterator[tuple[str, Path, dict[s
         "RAPPORTSOK_RATE_LIMIT_PER_MINUTE": "0",
     }
     first = subprocess.run(
-        [*rapportsok(), "index"], env=env, capture_output=True, text=True, timeout=600
+        [*rapportsok_command(), "index"], env=env, capture_output=True, text=True, timeout=600
     )
     assert first.returncode == 0, first.stderr
-    log = (tmp_path / "serve.log").open("w")
-    server = subprocess.Popen(
-        [*rapportsok(), "serve", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            assert server.poll() is None, (tmp_path / "serve.log").read_text()
-            try:
-                if httpx.get(f"{base}/health", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("the service did not come up")
-        yield base, corpus, env
-    finally:
-        server.terminate()
-        try:
-            server.wait(20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(10)
-        log.close()
+    with running_service(env=env, startup_seconds=180) as served:
+        yield served.base_url, corpus, env
 
 
 def test_requests_keep_succeeding_while_a_new_build_is_switched_in(
@@ -154,9 +105,9 @@ def test_requests_keep_succeeding_while_a_new_build_is_switched_in(
         thread.start()
     try:
         time.sleep(2)
-        excerpt(REPO / "corpus" / SECOND, corpus / SECOND, pages=8)
+        excerpt(CORPUS / SECOND, corpus / SECOND, pages=8)
         run = subprocess.run(
-            [*rapportsok(), "index"], env=env, capture_output=True, text=True, timeout=900
+            [*rapportsok_command(), "index"], env=env, capture_output=True, text=True, timeout=900
         )
         assert run.returncode == 0, run.stderr
         match = re.search(r"build (\S+)$", run.stdout.strip())

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import zlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -19,6 +22,8 @@ import pytest
 import service.engine
 import service.search.runtime
 from indexer.pipeline import BuildReport, ModelInfo, build_index
+from service.settings import Settings
+from tests.support.corpora import CORPUS, FILES, REPO, VP21
 
 FAKE_NAME = "fake-hash-encoder"
 FAKE_MODEL_ID = "fake-hash-encoder-v1"
@@ -84,6 +89,17 @@ def write_fake_model_folder(folder: Path) -> Path:
     return folder
 
 
+def fake_settings(root: Path, **changes: Any) -> Settings:
+    """Settings for root/index with the fake model folder in root/model, no watcher, no limit."""
+    return Settings(
+        index_dir=root / "index",
+        model=str(write_fake_model_folder(root / "model")),
+        watch_seconds=0,
+        rate_limit_per_minute=0,
+        **changes,
+    )
+
+
 def use_fake_encoder(monkeypatch: pytest.MonkeyPatch, encoder: FakeEncoder) -> None:
     """Make the service and the CLI load `encoder` wherever they would load the real model."""
 
@@ -102,6 +118,27 @@ def build_fake_index(
     """Index `corpus` into `index_dir` with the fake encoder, without progress bars."""
     chosen = encoder or FakeEncoder()
     return build_index(corpus, index_dir, fake_model_info(), lambda: chosen, progress=False)
+
+
+@dataclass(frozen=True)
+class OneReport:
+    """A folder holding corpus/, index/ and model/, its corpus, and settings for the app."""
+
+    root: Path
+    corpus: Path
+    settings: Settings
+
+
+def index_one_report(root: Path) -> OneReport:
+    """The 2021 plan of Hässelby-Vällingby indexed with the fake encoder under `root`.
+
+    Only files: whoever serves it patches the encoder in with `use_fake_encoder`.
+    """
+    corpus = root / "corpus"
+    corpus.mkdir()
+    shutil.copyfile(CORPUS / FILES[VP21], corpus / FILES[VP21])
+    assert build_fake_index(corpus, root / "index").documents == 1
+    return OneReport(root, corpus, fake_settings(root, corpus_dir=corpus, web_dir=REPO / "web"))
 
 
 def report_text(title: str, topic: str, paragraphs: int = 6) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,17 +10,6 @@ from fastapi.testclient import TestClient
 pytestmark = pytest.mark.slow
 CHILDREN_Q = "andel barn i familjer med ekonomiskt bistånd"
 HV = "Hässelby-Vällingby"
-
-
-@pytest.fixture(scope="module")
-def client(model_dir: Path) -> Iterator[TestClient]:
-    from service.api.app import create_app
-    from service.engine import Engine
-    from tests.support.real_index import current_index
-
-    settings = current_index(model_dir)
-    with TestClient(create_app(settings, engine=Engine(settings))) as test_client:
-        yield test_client
 
 
 def get(client: TestClient, path: str, **params: Any) -> dict[str, Any]:
