@@ -29,13 +29,13 @@ run: index
 	$(BIN)/rapportsok search "Hur har placeringskostnaderna utvecklats?" --k 3
 	$(BIN)/rapportsok serve
 
-test: index
+test: setup
 	$(BIN)/python -m pytest -q
 
 test-fast: setup
 	$(BIN)/python -m pytest -q -m "not slow and not browser"
 
-test-slow: index
+test-slow: setup
 	$(BIN)/python -m pytest -q -m slow
 
 eval: index
