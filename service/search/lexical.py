@@ -9,44 +9,21 @@ import bm25s
 import numpy as np
 from bm25s.stopwords import STOPWORDS_SWEDISH
 
-from service.search.analysis import Analyzer, build_vocabulary
+from indexer.lexical.analysis import ENGLISH_FUNCTION_WORDS, Analyzer, build_vocabulary
 
-ENGLISH_MARKERS = frozenset(
-    {
-        "the",
-        "what",
-        "which",
-        "who",
-        "why",
-        "how",
-        "when",
-        "where",
-        "does",
-        "did",
-        "do",
-        "is",
-        "are",
-        "was",
-        "were",
-        "of",
-        "and",
-        "to",
-        "in",
-        "for",
-        "with",
-        "that",
-        "this",
-        "have",
-        "has",
-        "been",
-        "will",
-        "would",
-        "should",
-        "could",
-        "their",
-        "its",
-    }
-)
+ENGLISH_MARKERS = ENGLISH_FUNCTION_WORDS | {
+    "who",
+    "where",
+    "have",
+    "has",
+    "been",
+    "will",
+    "would",
+    "should",
+    "could",
+    "their",
+    "its",
+}
 
 
 def looks_english(query: str) -> bool:
