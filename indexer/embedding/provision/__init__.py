@@ -19,20 +19,12 @@ from pathlib import Path
 from indexer.embedding.provision.dequantize import bert_state_dict, dequantize_q4_0
 from indexer.embedding.provision.e5s1 import E5File, E5Header, TensorEntry, parse_e5s1
 from indexer.embedding.provision.identity import (
-    DOCUMENT_PROMPT,
-    FORMAT_VERSION,
     IDENTITY_FILE,
     MAX_SEQ_LENGTH,
     MODEL_NAME,
-    QUERY_PROMPT,
-    WEIGHTS_FILE,
-    WRITTEN_FILES,
-    FileRecord,
     ModelIdentity,
     ModelProvisionError,
     load_identity,
-    model_id_for,
-    sha256_file,
     verify_model,
 )
 from indexer.embedding.provision.install import install
@@ -48,19 +40,13 @@ def install_model(target: Path, force: bool = False) -> ModelIdentity:
 
 
 __all__ = [
-    "DOCUMENT_PROMPT",
-    "FORMAT_VERSION",
     "IDENTITY_FILE",
     "MAX_SEQ_LENGTH",
     "MODEL_NAME",
-    "QUERY_PROMPT",
     "TOKENIZER_SOURCE",
-    "WEIGHTS_FILE",
     "WEIGHTS_SOURCE",
-    "WRITTEN_FILES",
     "E5File",
     "E5Header",
-    "FileRecord",
     "ModelIdentity",
     "ModelProvisionError",
     "SourceFile",
@@ -69,8 +55,6 @@ __all__ = [
     "dequantize_q4_0",
     "install_model",
     "load_identity",
-    "model_id_for",
     "parse_e5s1",
-    "sha256_file",
     "verify_model",
 ]
