@@ -1,6 +1,8 @@
-"""Corpus folder -> index directory, re-embedding only what changed.
+"""Report files -> an index build: `parse_document` for one file, `build_index` for a folder.
 
-Each file's content hash decides: an unchanged file keeps its chunks and vectors from the
+`parse_document` runs the offline stages for one file (reading, structure, chunking,
+commitments); the build, the eval and the tests all use it. `build_index` is incremental:
+each file's content hash decides: an unchanged file keeps its chunks and vectors from the
 current build; a new or changed file is read, structured, chunked and embedded; a file that is
 gone takes its chunks with it. The model is only loaded when something needs embedding.
 """
@@ -40,9 +42,6 @@ from indexer.structure.metadata import (
 from indexer.structure.sections import sections_of
 
 EXTRACTOR_VERSION = "5"
-
-__all__ = ["BuildReport", "DocumentEncoder", "ParsedDocument", "build_index", "parse_document"]
-
 
 @dataclass(frozen=True)
 class ParsedDocument:
