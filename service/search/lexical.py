@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +9,7 @@ from bm25s.stopwords import STOPWORDS_SWEDISH
 
 from indexer import store
 from indexer.lexical.analysis import ENGLISH_FUNCTION_WORDS
-from indexer.lexical.bm25 import Bm25Index, build_bm25
+from indexer.lexical.bm25 import Bm25Index
 
 ENGLISH_MARKERS = ENGLISH_FUNCTION_WORDS | {
     "who",
@@ -53,11 +52,6 @@ class LexicalIndex:
     def load(cls, build: Path, manifest: store.Manifest) -> LexicalIndex:
         """The build's saved BM25 (memory-mapped); a build without one is refused."""
         return cls(store.read_lexical(build, manifest))
-
-    @classmethod
-    def from_texts(cls, texts: Sequence[str]) -> LexicalIndex:
-        """BM25 made in memory, for texts that are not a saved build."""
-        return cls(build_bm25(texts))
 
     def document_frequency(self, term: str) -> int:
         """In how many chunks the term occurs."""
