@@ -43,6 +43,7 @@ from indexer.structure.sections import sections_of
 
 EXTRACTOR_VERSION = "5"
 
+
 @dataclass(frozen=True)
 class ParsedDocument:
     """One report file read and structured: metadata, sections, chunks and records."""
