@@ -18,11 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from indexer.commitments.extract import extract_records
 from indexer.commitments.records import Record
-from indexer.reading.extract import read_document
-from indexer.structure.metadata import describe, doc_id_for, fold
-from indexer.structure.sections import sections_of
+from indexer.pipeline import parse_document
+from indexer.structure.metadata import doc_id_for, fold
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -55,11 +53,7 @@ def read_records(corpus: Path) -> dict[str, list[Record]]:
     """doc_id -> records, for every PDF in the corpus folder."""
     out: dict[str, list[Record]] = {}
     for path in sorted(corpus.glob("*.pdf")):
-        raw = read_document(path)
-        sections = sections_of(raw)
-        units = list(dict.fromkeys(s.unit for s in sections if s.unit))
-        info = describe(raw, units, None)
-        out[doc_id_for(path.name)] = extract_records(info, sections)
+        out[doc_id_for(path.name)] = parse_document(path).records
     return out
 
 

@@ -21,6 +21,7 @@ import numpy as np
 
 from indexer import store
 from indexer.commitments.records import Record
+from indexer.lexical.analysis import Analyzer, build_vocabulary
 from service.commitments.index import GOAL_CONTEXT, goal_partition, goal_vectors, unit_partition
 from service.commitments.linking import (
     GOAL_LINKING,
@@ -30,7 +31,6 @@ from service.commitments.linking import (
     link,
     name_key,
 )
-from service.search.analysis import Analyzer, build_vocabulary
 from service.settings import get_settings
 
 HERE = Path(__file__).resolve().parent

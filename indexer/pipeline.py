@@ -1,21 +1,24 @@
-"""Corpus folder -> index directory, re-embedding only what changed.
+"""Report files -> an index build: `parse_document` for one file, `build_index` for a folder.
 
-Each file's content hash decides: an unchanged file keeps its chunks and vectors from the
+`parse_document` runs the offline stages for one file (reading, structure, chunking,
+commitments); the build, the eval and the tests all use it. `build_index` is incremental:
+each file's content hash decides: an unchanged file keeps its chunks and vectors from the
 current build; a new or changed file is read, structured, chunked and embedded; a file that is
 gone takes its chunks with it. The model is only loaded when something needs embedding.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any
 
 import numpy as np
 from tqdm import tqdm
@@ -23,9 +26,12 @@ from tqdm import tqdm
 from indexer import store
 from indexer.chunking.chunks import ChunkParams, chunk_sections
 from indexer.commitments.extract import extract_records
-from indexer.commitments.records import Record, RecordSet, embed_text
-from indexer.models import Chunk, DocumentInfo
+from indexer.commitments.records import Record, RecordSet
+from indexer.embedding.documents import DocumentEncoder, embed_missing
+from indexer.models import Chunk, DocumentInfo, Section
 from indexer.reading.extract import SUPPORTED_SUFFIXES, ExtractionError, file_sha256, read_document
+from indexer.store.format import BuildDocument
+from indexer.store.reuse import PreviousBuild, previous_build
 from indexer.structure.metadata import (
     MANIFEST_NAMES,
     ManifestError,
@@ -38,10 +44,34 @@ from indexer.structure.sections import sections_of
 EXTRACTOR_VERSION = "5"
 
 
-class DocumentEncoder(Protocol):
-    def encode_documents(
-        self, texts: Sequence[str], batch_size: int | None = None, show_progress: bool = False
-    ) -> np.ndarray: ...
+@dataclass(frozen=True)
+class ParsedDocument:
+    """One report file read and structured: metadata, sections, chunks and records."""
+
+    info: DocumentInfo
+    sections: list[Section]
+    chunks: list[Chunk]
+    """Chunks with their sentences (see `Chunk.sentences`)."""
+    records: list[Record]
+
+
+def parse_document(
+    path: Path, params: ChunkParams | None = None, override: Mapping[str, object] | None = None
+) -> ParsedDocument:
+    """Read one report file and turn it into everything a build stores for it.
+
+    Reading -> sections (goals, units) -> metadata (with the corpus manifest's `override`)
+    -> chunks with sentences -> commitment records. Raises ExtractionError naming the file
+    (and page) when it cannot be read or holds no indexable text, OSError if unreadable.
+    """
+    raw = read_document(path)
+    sections = sections_of(raw)
+    units = list(dict.fromkeys(s.unit for s in sections if s.unit))
+    info = describe(raw, units, dict(override) if override else None)
+    chunks = chunk_sections(info, sections, params or ChunkParams())
+    if not chunks:
+        raise ExtractionError(path, "no indexable text found")
+    return ParsedDocument(info, sections, chunks, extract_records(info, sections))
 
 
 @dataclass(frozen=True)
@@ -81,17 +111,6 @@ class BuildReport:
     up_to_date: bool = False
 
 
-@dataclass
-class _Prepared:
-    info: DocumentInfo
-    chunks: list[Chunk]
-    vectors: np.ndarray | None
-    records: list[Record] = field(default_factory=list)
-    record_vectors: np.ndarray | None = None
-    sentence_vectors: np.ndarray | None = None
-    """One row per sentence of `chunks`, in order (see `Chunk.sentences`)."""
-
-
 def _interactive() -> bool:
     return sys.stderr.isatty()
 
@@ -128,15 +147,27 @@ def build_index(
     params: ChunkParams | None = None,
     force: bool = False,
     progress: bool | None = None,
+    tuning: Mapping[str, Any] | None = None,
 ) -> BuildReport:
-    """Build or update the index for `corpus`; see the module docstring."""
+    """Build or update the index for `corpus`; see the module docstring.
+
+    `tuning` (the service's tuned settings, JSON-serialisable) is recorded verbatim in the
+    manifest next to the chunking parameters; a change in it alone makes a new build that
+    reuses every vector.
+    """
     started = time.perf_counter()
     params = params or ChunkParams()
+    recorded = json.loads(json.dumps(dict(tuning or {}), ensure_ascii=False))
     show = _interactive() if progress is None else progress
     report = BuildReport()
     with store.build_lock(index_dir):
         store.remove_leftovers(index_dir)
-        previous = _previous_build(index_dir, model, params, force)
+        fingerprint = {
+            "model_id": model.model_id,
+            "chunking": params.as_dict(),
+            "extractor": EXTRACTOR_VERSION,
+        }
+        previous = previous_build(index_dir, fingerprint, force)
         files, failures = list_corpus(corpus)
         report.failures.extend(failures)
         try:
@@ -145,13 +176,15 @@ def build_index(
             report.failures.append(Failure("manifest.json", str(exc)))
             overrides = {}
         prepared = _prepare_all(files, previous, overrides, params, report, show)
-        report.removed = sorted(set(previous.names) - {p.info.name for p in prepared})
-        if not report.new and not report.changed and not report.removed and previous.build:
+        report.removed = sorted(set(previous.documents) - {p.info.name for p in prepared})
+        unchanged = not (report.new or report.changed or report.removed)
+        if unchanged and previous.build and previous.tuning == recorded:
             report.up_to_date = True
             report.build = previous.build.name
         else:
-            _embed_missing(prepared, encoder_factory, report, show)
-            report.build = _write(index_dir, corpus, model, params, prepared, report).name
+            report.embedded_chunks = embed_missing(prepared, encoder_factory, show)
+            build = _write(index_dir, corpus, model, params, recorded, prepared, report)
+            report.build = build.name
         report.documents = len(prepared)
         report.chunks = sum(len(p.chunks) for p in prepared)
         report.pages = sum(p.info.page_count for p in prepared)
@@ -159,192 +192,57 @@ def build_index(
     return report
 
 
-@dataclass
-class _Previous:
-    build: Path | None = None
-    names: dict[str, str] = field(default_factory=dict)
-    documents: dict[str, DocumentInfo] = field(default_factory=dict)
-    chunks: dict[str, list[tuple[int, Chunk]]] = field(default_factory=dict)
-    vectors: np.ndarray | None = None
-    records: dict[str, list[int]] = field(default_factory=dict)
-    record_set: RecordSet = field(default_factory=RecordSet.empty)
-    sentence_vectors: np.ndarray | None = None
-    sentence_starts: list[int] = field(default_factory=list)
-
-
-def _previous_build(
-    index_dir: Path, model: ModelInfo, params: ChunkParams, force: bool
-) -> _Previous:
-    """The current build's contents when they can be reused, else nothing."""
-    build = store.current_build(index_dir)
-    if build is None or force:
-        return _Previous()
-    try:
-        manifest = store.read_manifest(build)
-        same = (
-            manifest.model.get("model_id") == model.model_id
-            and manifest.chunking == params.as_dict()
-            and manifest.extractor == EXTRACTOR_VERSION
-        )
-        if not same:
-            return _Previous(build=build)
-        vectors_index = store.read_vectors(build, manifest)
-        vectors = (
-            vectors_index.reconstruct_n(0, vectors_index.ntotal) if vectors_index.ntotal else None
-        )
-        documents = {d.name: d for d in store.read_documents(build)}
-        chunks: dict[str, list[tuple[int, Chunk]]] = {}
-        by_id = {d.doc_id: d.name for d in documents.values()}
-        starts: list[int] = []
-        total = 0
-        for stored in store.read_chunks(build, manifest):
-            chunks.setdefault(by_id[stored.chunk.doc_id], []).append((stored.id, stored.chunk))
-            starts.append(total)
-            total += len(stored.chunk.sentences)
-        sentence_vectors = store.read_sentence_vectors(build, manifest)
-        record_set = store.read_records(build)
-        records: dict[str, list[int]] = {}
-        for row, record in enumerate(record_set.items):
-            records.setdefault(by_id[record.doc_id], []).append(row)
-    except (store.IndexLoadError, KeyError):
-        return _Previous()
-    names = {name: doc.sha256 for name, doc in documents.items()}
-    return _Previous(
-        build=build,
-        names=names,
-        documents=documents,
-        chunks=chunks,
-        vectors=vectors,
-        records=records,
-        record_set=record_set,
-        sentence_vectors=sentence_vectors,
-        sentence_starts=starts,
-    )
-
-
 def _prepare_all(
     files: list[Path],
-    previous: _Previous,
+    previous: PreviousBuild,
     overrides: dict[str, dict[str, object]],
     params: ChunkParams,
     report: BuildReport,
     show: bool,
-) -> list[_Prepared]:
-    prepared: list[_Prepared] = []
+) -> list[BuildDocument]:
+    """Each usable file as a build document: taken over when unchanged, else parsed."""
+    prepared: list[BuildDocument] = []
     seen: dict[str, str] = {}
     ids: dict[str, str] = {}
     for path in tqdm(files, desc="Reading reports", unit="file", disable=not show):
+        name, override = path.name, overrides.get(path.name)
         try:
             sha = file_sha256(path)
         except OSError as exc:
-            report.failures.append(Failure(path.name, f"cannot read file ({exc.strerror})"))
+            report.failures.append(Failure(name, f"cannot read file ({exc.strerror})"))
             continue
+        doc_id = doc_id_for(name)
+        problem: str | None = None
         if sha in seen:
-            report.failures.append(
-                Failure(path.name, f"duplicate of {seen[sha]} (same content); skipped")
-            )
-            continue
-        doc_id = doc_id_for(path.name)
-        if doc_id in ids:
-            clash = f"same document id {doc_id!r} as {ids[doc_id]}; rename one of them"
-            report.failures.append(Failure(path.name, clash))
-            continue
-        override = overrides.get(path.name)
-        if previous.names.get(path.name) == sha and previous.vectors is not None and not override:
-            prepared.append(_reuse(path.name, previous))
-            report.unchanged.append(path.name)
+            problem = f"duplicate of {seen[sha]} (same content); skipped"
+        elif doc_id in ids:
+            problem = f"same document id {doc_id!r} as {ids[doc_id]}; rename one of them"
+        elif previous.can_reuse(name, sha) and not override:
+            prepared.append(previous.document(name))
+            report.unchanged.append(name)
         else:
-            try:
-                prepared.append(_read(path, params, override))
-            except ExtractionError as exc:
-                where = f" (page {exc.page})" if exc.page else ""
-                report.failures.append(Failure(path.name, exc.problem + where))
-                continue
-            except OSError as exc:
-                problem = f"cannot read file ({exc.strerror or exc})"
-                report.failures.append(Failure(path.name, problem))
-                continue
-            (report.changed if path.name in previous.names else report.new).append(path.name)
-        seen[sha] = path.name
-        ids[doc_id] = path.name
+            document, problem = _parse(path, params, override)
+            if document is not None:
+                prepared.append(document)
+                (report.changed if name in previous.documents else report.new).append(name)
+        if problem:
+            report.failures.append(Failure(name, problem))
+        else:
+            seen[sha], ids[doc_id] = name, name
     return prepared
 
 
-def _reuse(name: str, previous: _Previous) -> _Prepared:
-    rows = previous.chunks.get(name, [])
-    assert previous.vectors is not None
-    ids = [row_id for row_id, _ in rows]
-    vectors = previous.vectors[ids] if ids else np.zeros((0, previous.vectors.shape[1]), np.float32)
-    record_rows = previous.records.get(name, [])
-    record_set = previous.record_set
-    assert previous.sentence_vectors is not None
-    sentence_rows = [
-        previous.sentence_starts[row_id] + i
-        for row_id, chunk in rows
-        for i in range(len(chunk.sentences))
-    ]
-    return _Prepared(
-        info=previous.documents[name],
-        chunks=[c for _, c in rows],
-        vectors=vectors,
-        records=[record_set.items[i] for i in record_rows],
-        record_vectors=record_set.vectors[record_rows] if record_set.vectors.shape[1] else None,
-        sentence_vectors=previous.sentence_vectors[sentence_rows],
-    )
-
-
-def _read(path: Path, params: ChunkParams, override: dict[str, object] | None) -> _Prepared:
-    raw = read_document(path)
-    sections = sections_of(raw)
-    units = list(dict.fromkeys(s.unit for s in sections if s.unit))
-    info = describe(raw, units, override)
-    chunks = chunk_sections(info, sections, params)
-    if not chunks:
-        raise ExtractionError(path, "no indexable text found")
-    records = extract_records(info, sections)
-    return _Prepared(info=info, chunks=chunks, vectors=None, records=records)
-
-
-def _embed_missing(
-    prepared: list[_Prepared],
-    encoder_factory: Callable[[], DocumentEncoder],
-    report: BuildReport,
-    show: bool,
-) -> None:
-    todo = [p for p in prepared if p.vectors is None]
-    records_todo = [p for p in prepared if p.record_vectors is None]
-    if not todo and not records_todo:
-        return
-    chunk_texts = [c.embed_text for p in todo for c in p.chunks]
-    sentence_texts = [s for p in todo for c in p.chunks for s in c.sentences]
-    encoder = encoder_factory()
-    if chunk_texts:
-        vectors = encoder.encode_documents(chunk_texts + sentence_texts, show_progress=show)
-        report.embedded_chunks = len(chunk_texts)
-        chunk_at, sentence_at = 0, len(chunk_texts)
-        for p in todo:
-            count = sum(len(c.sentences) for c in p.chunks)
-            p.vectors = vectors[chunk_at : chunk_at + len(p.chunks)]
-            p.sentence_vectors = vectors[sentence_at : sentence_at + count]
-            chunk_at += len(p.chunks)
-            sentence_at += count
-    _embed_records(records_todo, encoder)
-
-
-def _embed_records(todo: list[_Prepared], encoder: DocumentEncoder) -> None:
-    """Vectors for indicator names and goal titles (each distinct text embedded once)."""
-    texts = sorted({t for p in todo for r in p.records if (t := embed_text(r))})
-    if not texts:
-        return
-    encoded = encoder.encode_documents(texts)
-    by_text = {t: encoded[i] for i, t in enumerate(texts)}
-    for p in todo:
-        rows = np.zeros((len(p.records), encoded.shape[1]), np.float32)
-        for i, record in enumerate(p.records):
-            text = embed_text(record)
-            if text:
-                rows[i] = by_text[text]
-        p.record_vectors = rows
+def _parse(
+    path: Path, params: ChunkParams, override: dict[str, object] | None
+) -> tuple[BuildDocument | None, str | None]:
+    """A changed or new file's build document (no vectors yet), or None and why not."""
+    try:
+        parsed = parse_document(path, params, override)
+    except ExtractionError as exc:
+        return None, exc.problem + (f" (page {exc.page})" if exc.page else "")
+    except OSError as exc:
+        return None, f"cannot read file ({exc.strerror or exc})"
+    return BuildDocument(info=parsed.info, chunks=parsed.chunks, records=parsed.records), None
 
 
 def _write(
@@ -352,15 +250,12 @@ def _write(
     corpus: Path,
     model: ModelInfo,
     params: ChunkParams,
-    prepared: list[_Prepared],
+    tuning: dict[str, Any],
+    prepared: list[BuildDocument],
     report: BuildReport,
 ) -> Path:
+    """Write the prepared documents as a new build and make it current."""
     documents = [p.info for p in prepared]
-    chunks = [c for p in prepared for c in p.chunks]
-    parts = [p.vectors for p in prepared if p.vectors is not None and len(p.vectors)]
-    vectors = (
-        np.vstack(parts).astype(np.float32) if parts else np.zeros((0, model.dimension), np.float32)
-    )
     now = datetime.now(UTC)
     manifest = store.Manifest(
         version=store.FORMAT_VERSION,
@@ -368,37 +263,35 @@ def _write(
         built_at=now.isoformat(timespec="seconds"),
         model=model.as_dict(),
         chunking=params.as_dict(),
+        tuning=tuning,
         extractor=EXTRACTOR_VERSION,
         corpus_dir=os.path.abspath(corpus),
         documents={d.name: {"sha256": d.sha256, "doc_id": d.doc_id} for d in documents},
         counts={},
         failures=[{"file": f.file, "problem": f.problem} for f in report.failures],
     )
-    records = _record_set(prepared, model.dimension)
-    sentence_parts = [p.sentence_vectors for p in prepared if p.sentence_vectors is not None]
-    sentence_vectors = (
-        np.vstack(sentence_parts).astype(np.float32)
-        if sentence_parts
-        else np.zeros((0, model.dimension), np.float32)
-    )
-    return store.write_build(
-        index_dir,
-        manifest,
-        documents,
-        chunks,
-        vectors,
-        records=records,
-        sentence_vectors=sentence_vectors,
-    )
-
-
-def _record_set(prepared: list[_Prepared], dimension: int) -> RecordSet:
-    """All documents' records with their vectors (zeros where nothing was embedded)."""
-    parts = [
+    dimension = model.dimension
+    record_vectors = [
         p.record_vectors
         if p.record_vectors is not None
         else np.zeros((len(p.records), dimension), np.float32)
         for p in prepared
     ]
-    vectors = np.vstack(parts).astype(np.float32) if parts else np.zeros((0, dimension), np.float32)
-    return RecordSet(items=[r for p in prepared for r in p.records], vectors=vectors)
+    records = RecordSet(
+        items=[r for p in prepared for r in p.records], vectors=_stack(record_vectors, dimension)
+    )
+    return store.write_build(
+        index_dir,
+        manifest,
+        documents,
+        [c for p in prepared for c in p.chunks],
+        _stack([p.vectors for p in prepared], dimension),
+        records=records,
+        sentence_vectors=_stack([p.sentence_vectors for p in prepared], dimension),
+    )
+
+
+def _stack(parts: Sequence[np.ndarray | None], dimension: int) -> np.ndarray:
+    """Rows of all parts as one float32 matrix (n, dimension); empty parts are skipped."""
+    rows = [p for p in parts if p is not None and len(p)]
+    return np.vstack(rows).astype(np.float32) if rows else np.zeros((0, dimension), np.float32)

@@ -173,10 +173,7 @@ class Embedder:
         return int(self._model.max_seq_length or MAX_SEQ_LENGTH)
 
     def encode_documents(
-        self,
-        texts: Sequence[str],
-        batch_size: int | None = None,
-        show_progress: bool = False,
+        self, texts: Sequence[str], batch_size: int | None = None, show_progress: bool = False
     ) -> np.ndarray:
         """Embed chunks for indexing with the model's "document" prompt; shape (n, dim)."""
         return self._encode(texts, DOCUMENT_PROMPT_NAME, batch_size, show_progress)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -124,33 +125,20 @@ def describe(doc: RawDocument, units: list[str], override: dict[str, Any] | None
     head = "\n".join(lines)
     title = _title(doc, lines)
     stem = Path(doc.name).stem
+    spaced = stem.replace("-", " ").replace("_", " ")
     sources: dict[str, str] = {}
-
-    def pick(field: str, *candidates: tuple[str, Any]) -> Any:
-        for source, value in candidates:
-            if value:
-                sources[field] = source
-                return value
-        return None
-
-    district = pick(
-        "district",
-        ("title", find_district(title)),
-        ("text", find_district(head)),
-        ("file name", find_district(stem.replace("-", " ").replace("_", " "))),
+    found: dict[str, Any] = {}
+    finders: tuple[tuple[str, Callable[[str], Any], str], ...] = (
+        ("district", find_district, spaced),
+        ("year", find_year, stem),
+        ("doc_type", find_doc_type, spaced),
     )
-    year = pick(
-        "year",
-        ("title", find_year(title)),
-        ("text", find_year(head)),
-        ("file name", find_year(stem)),
-    )
-    doc_type = pick(
-        "doc_type",
-        ("title", find_doc_type(title)),
-        ("text", find_doc_type(head)),
-        ("file name", find_doc_type(stem.replace("-", " ").replace("_", " "))),
-    )
+    for field, find, file_name in finders:
+        for source, text in (("title", title), ("text", head), ("file name", file_name)):
+            if value := find(text):
+                found[field], sources[field] = value, source
+                break
+    district, year, doc_type = found.get("district"), found.get("year"), found.get("doc_type")
     info = DocumentInfo(
         doc_id=doc_id_for(doc.name),
         name=doc.name,

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from indexer.commitments.records import Record, RecordKind
+from indexer.lexical.analysis import Analyzer, build_vocabulary
 from indexer.models import Goal
 from indexer.structure.metadata import fold
 from service.answers.passages import DOC_TYPE_ORDER
@@ -31,7 +32,6 @@ from service.commitments.linking import (
     items_of,
     link,
 )
-from service.search.analysis import Analyzer, build_vocabulary
 from service.search.snapshot import Snapshot
 
 GOAL_CONTEXT = 2.0

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from indexer.commitments.records import Record
+from indexer.lexical.analysis import Analyzer
 from indexer.structure.metadata import fold
-from service.search.analysis import Analyzer
 
 
 @dataclass(frozen=True)

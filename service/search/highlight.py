@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.search.analysis import STOPWORDS, Analyzer, stem, words
+from indexer.lexical.analysis import STOPWORDS, Analyzer, stem, words
 
 MIN_PART = 5
 

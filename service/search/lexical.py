@@ -1,52 +1,29 @@
-"""BM25 over the chunks of a snapshot, with Swedish stems, stop words and compound parts."""
+"""BM25 over the chunks of a snapshot (saved with its build), and English-question detection."""
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
+from pathlib import Path
 
-import bm25s
 import numpy as np
 from bm25s.stopwords import STOPWORDS_SWEDISH
 
-from service.search.analysis import Analyzer, build_vocabulary
+from indexer import store
+from indexer.lexical.analysis import ENGLISH_FUNCTION_WORDS
+from indexer.lexical.bm25 import Bm25Index
 
-ENGLISH_MARKERS = frozenset(
-    {
-        "the",
-        "what",
-        "which",
-        "who",
-        "why",
-        "how",
-        "when",
-        "where",
-        "does",
-        "did",
-        "do",
-        "is",
-        "are",
-        "was",
-        "were",
-        "of",
-        "and",
-        "to",
-        "in",
-        "for",
-        "with",
-        "that",
-        "this",
-        "have",
-        "has",
-        "been",
-        "will",
-        "would",
-        "should",
-        "could",
-        "their",
-        "its",
-    }
-)
+ENGLISH_MARKERS = ENGLISH_FUNCTION_WORDS | {
+    "who",
+    "where",
+    "have",
+    "has",
+    "been",
+    "will",
+    "would",
+    "should",
+    "could",
+    "their",
+    "its",
+}
 
 
 def looks_english(query: str) -> bool:
@@ -64,23 +41,22 @@ SWEDISH_MARKERS = frozenset(STOPWORDS_SWEDISH) - {"what", "i", "a"}
 
 
 class LexicalIndex:
-    """BM25 scores for every chunk of one snapshot."""
+    """BM25 scores for every chunk of one snapshot, from the index saved with its build."""
 
-    def __init__(self, texts: Sequence[str]) -> None:
-        self.analyzer = Analyzer(build_vocabulary(texts))
-        self.size = len(texts)
-        self._bm25 = bm25s.BM25(k1=1.2, b=0.75)
-        corpus = [self.analyzer.terms(t) or ["\u2400"] for t in texts]
-        self._df: Counter[str] = Counter(term for terms in corpus for term in set(terms))
-        self._bm25.index(corpus, show_progress=False)
+    def __init__(self, index: Bm25Index) -> None:
+        self._index = index
+        self.analyzer = index.analyzer
+        self.size = index.size
+
+    @classmethod
+    def load(cls, build: Path, manifest: store.Manifest) -> LexicalIndex:
+        """The build's saved BM25 (memory-mapped); a build without one is refused."""
+        return cls(store.read_lexical(build, manifest))
 
     def document_frequency(self, term: str) -> int:
         """In how many chunks the term occurs."""
-        return self._df.get(term, 0)
+        return self._index.document_frequency(term)
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of each chunk for the query (zeros when no term is known)."""
-        terms = self.analyzer.terms(query)
-        if not terms or self.size == 0:
-            return np.zeros(self.size, dtype=np.float32)
-        return np.asarray(self._bm25.get_scores(terms), dtype=np.float32)
+        return self._index.scores(self.analyzer.terms(query))

@@ -66,7 +66,7 @@ class Searcher:
         self.snapshot = snapshot
         self.encoder = encoder
         self.params = params or FusionParams()
-        self.lexical = lexical or LexicalIndex([c.embed_text for c in snapshot.chunks])
+        self.lexical = lexical or LexicalIndex.load(snapshot.build, snapshot.manifest)
         self.matrix = snapshot.vectors.reconstruct_n(0, snapshot.vectors.ntotal)
         self._doc_types = np.array(
             [fold(snapshot.documents[c.doc_id].doc_type or "") for c in snapshot.chunks],

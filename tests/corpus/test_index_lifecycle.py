@@ -180,6 +180,7 @@ KILLER = """
 import os, signal, sys
 from pathlib import Path
 from indexer import store
+from indexer.store import writer
 from tests.support.fakes import FakeEncoder, build_fake_index
 
 point, corpus, index_dir = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
@@ -222,13 +223,13 @@ def half_switch(index_dir, build):
 if point == "embedding":
     build_fake_index(corpus, index_dir, DyingEncoder())
 if point == "metadata":
-    store._write_metadata = after(store._write_metadata)
+    writer._write_metadata = after(writer._write_metadata)
 if point == "vectors":
-    store._write_vectors = half_vectors
+    writer._write_vectors = half_vectors
 if point == "manifest":
-    store._write_file = after_manifest(store._write_file)
+    writer._write_file = after_manifest(writer._write_file)
 if point == "switch":
-    store._switch_current = half_switch
+    writer.switch_current = half_switch
 build_fake_index(corpus, index_dir)
 print("finished without being killed")
 """

@@ -6,11 +6,9 @@ from collections import Counter
 from functools import cache
 from pathlib import Path
 
-from indexer.chunking.chunks import ChunkParams, chunk_sections
 from indexer.models import Chunk, DocumentInfo, Section
-from indexer.reading.extract import read_document
-from indexer.structure.metadata import describe, unit_from_title
-from indexer.structure.sections import sections_of
+from indexer.pipeline import parse_document
+from indexer.structure.metadata import unit_from_title
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 KUNGSHOLMEN = "kungsholmen_2024_verksamhetsberattelse-socialtjanst.pdf"
@@ -26,11 +24,8 @@ UNITS = [
 
 @cache
 def parsed(name: str) -> tuple[DocumentInfo, tuple[Section, ...], tuple[Chunk, ...]]:
-    raw = read_document(CORPUS / name)
-    sections = sections_of(raw)
-    units = list(dict.fromkeys(s.unit for s in sections if s.unit))
-    info = describe(raw, units, None)
-    return info, tuple(sections), tuple(chunk_sections(info, sections, ChunkParams()))
+    document = parse_document(CORPUS / name)
+    return document.info, tuple(document.sections), tuple(document.chunks)
 
 
 def test_metadata_from_title_blocks() -> None:

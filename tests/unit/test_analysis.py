@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from indexer.chunking.sentences import figures, row_sentence, split_sentences
-from service.search.analysis import Analyzer, build_vocabulary, normalise_numbers
+from indexer.lexical.analysis import Analyzer, build_vocabulary, normalise_numbers
 from service.search.highlight import highlight_spans
 from service.search.lexical import looks_english
 

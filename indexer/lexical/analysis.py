@@ -17,55 +17,58 @@ from bm25s.stopwords import STOPWORDS_SWEDISH
 
 WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
 THOUSANDS = re.compile(r"(?<=\d) (?=\d{3}\b)")
-EXTRA_STOPWORDS = {
-    "hur",
-    "vad",
-    "vilka",
-    "vilken",
-    "vilket",
-    "varför",
-    "när",
-    "finns",
-    "får",
-    "kan",
-    "ska",
-    "skulle",
-    "blir",
-    "blev",
-    "många",
-    "mycket",
-    "stor",
-    "stort",
-    "stora",
-    "år",
-    "the",
-    "what",
-    "how",
-    "which",
-    "why",
-    "when",
-    "did",
-    "does",
-    "do",
-    "is",
-    "are",
-    "was",
-    "were",
-    "of",
-    "in",
-    "to",
-    "and",
-    "for",
-    "on",
-    "a",
-    "an",
-    "by",
-    "with",
-    "from",
-    "that",
-    "this",
-    "it",
-}
+QUESTION_WORDS = frozenset(
+    {
+        "hur",
+        "vad",
+        "vilka",
+        "vilken",
+        "vilket",
+        "varför",
+        "när",
+        "finns",
+        "får",
+        "kan",
+        "ska",
+        "skulle",
+        "blir",
+        "blev",
+        "många",
+        "mycket",
+        "stor",
+        "stort",
+        "stora",
+        "år",
+    }
+)
+"""Swedish words that carry the question, not its topic."""
+ENGLISH_FUNCTION_WORDS = frozenset(
+    {
+        "the",
+        "what",
+        "which",
+        "why",
+        "how",
+        "when",
+        "does",
+        "did",
+        "do",
+        "is",
+        "are",
+        "was",
+        "were",
+        "of",
+        "and",
+        "to",
+        "in",
+        "for",
+        "with",
+        "that",
+        "this",
+    }
+)
+"""English words that say nothing about a topic; also how an English question is spotted."""
+EXTRA_STOPWORDS = QUESTION_WORDS | ENGLISH_FUNCTION_WORDS | {"on", "a", "an", "by", "from", "it"}
 STOPWORDS = frozenset(STOPWORDS_SWEDISH) | EXTRA_STOPWORDS
 LINKING = ("s", "e", "a", "u", "o")
 MIN_PART = 4
@@ -122,7 +125,6 @@ class Analyzer:
         """Split a compound stem into two known stems (with an optional linking letter)."""
         if not self.vocabulary or len(stemmed) < 2 * MIN_PART + 1:
             return []
-        best: list[str] = []
         for i in range(len(stemmed) - MIN_PART, MIN_PART - 1, -1):
             head, tail = stemmed[:i], stemmed[i:]
             tail_stem = stem(tail)
@@ -132,7 +134,7 @@ class Analyzer:
             for candidate in _heads(head):
                 if candidate in self.vocabulary:
                     return [candidate, tail_term]
-        return best
+        return []
 
 
 def _heads(head: str) -> Iterable[str]:

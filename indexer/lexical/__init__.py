@@ -1,0 +1,1 @@
+"""Lexical search terms and the BM25 index saved with each build."""
