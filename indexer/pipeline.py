@@ -11,11 +11,11 @@ import os
 import sys
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 from tqdm import tqdm
@@ -128,8 +128,12 @@ def build_index(
     params: ChunkParams | None = None,
     force: bool = False,
     progress: bool | None = None,
+    tuning: Mapping[str, Any] | None = None,
 ) -> BuildReport:
-    """Build or update the index for `corpus`; see the module docstring."""
+    """Build or update the index for `corpus`; see the module docstring.
+
+    `tuning` (the service's tuned numbers) is recorded in a new build's manifest as given.
+    """
     started = time.perf_counter()
     params = params or ChunkParams()
     show = _interactive() if progress is None else progress
@@ -151,7 +155,7 @@ def build_index(
             report.build = previous.build.name
         else:
             _embed_missing(prepared, encoder_factory, report, show)
-            report.build = _write(index_dir, corpus, model, params, prepared, report).name
+            report.build = _write(index_dir, corpus, model, params, prepared, report, tuning).name
         report.documents = len(prepared)
         report.chunks = sum(len(p.chunks) for p in prepared)
         report.pages = sum(p.info.page_count for p in prepared)
@@ -354,6 +358,7 @@ def _write(
     params: ChunkParams,
     prepared: list[_Prepared],
     report: BuildReport,
+    tuning: Mapping[str, Any] | None,
 ) -> Path:
     documents = [p.info for p in prepared]
     chunks = [c for p in prepared for c in p.chunks]
@@ -373,6 +378,7 @@ def _write(
         documents={d.name: {"sha256": d.sha256, "doc_id": d.doc_id} for d in documents},
         counts={},
         failures=[{"file": f.file, "problem": f.problem} for f in report.failures],
+        tuning=dict(tuning or {}),
     )
     records = _record_set(prepared, model.dimension)
     sentence_parts = [p.sentence_vectors for p in prepared if p.sentence_vectors is not None]

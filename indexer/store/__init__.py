@@ -62,6 +62,8 @@ class Manifest:
     counts: dict[str, int]
     failures: list[dict[str, str]] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)
+    tuning: dict[str, Any] = field(default_factory=dict)
+    """The tuned numbers of the command that wrote the build (empty in older builds)."""
 
 
 @dataclass

@@ -13,7 +13,8 @@ from indexer.commitments.extract import goal_path
 from indexer.commitments.records import Record, record_from_dict
 from indexer.commitments.tables import TableContext, table_records
 from indexer.models import Goal, Section, Table
-from service.commitments.linking import LinkParams, items_of, link
+from service.commitments.linking import items_of, link
+from service.settings import LinkParams
 
 REPO = Path(__file__).resolve().parents[2]
 T1 = "hasselby-vallingby-2021-tertialrapport-1"
@@ -369,12 +370,13 @@ def test_linking_joins_equal_names_and_close_vectors_never_two_from_one_report()
 def test_children_in_welfare_families_is_one_series_with_each_years_targets(
     model_dir: Path,
 ) -> None:
-    from service.commitments.index import for_snapshot
+    from service.commitments.index import build_commitment_index
     from service.search.snapshot import load_snapshot
     from tests.support.real_index import current_index
 
     settings = current_index(model_dir)
-    index = for_snapshot(load_snapshot(settings.index_dir))
+    snapshot = load_snapshot(settings.index_dir)
+    index = build_commitment_index(snapshot, settings.tuning.commitments)
     group = next(
         g
         for g in index.indicators

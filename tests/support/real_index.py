@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from indexer.pipeline import build_index
-from service.search.runtime import chunk_params, get_embedder, model_info
+from service.search.runtime import chunk_params, get_embedder, model_info, tuning_record
 from service.settings import Settings
 
 
@@ -19,6 +19,7 @@ def current_index(model_dir: Path) -> Settings:
         lambda: get_embedder(settings.model, settings.precision),
         params=chunk_params(settings),
         progress=False,
+        tuning=tuning_record(settings),
     )
     assert report.documents == 4 and not report.failures, report.failures
     return settings
