@@ -16,8 +16,8 @@ from eval.metrics import QuestionResult, gold_ranks, summarise
 from eval.run import HERE, load_questions
 from indexer.pipeline import build_index
 from service.engine import Engine
-from service.search.runtime import chunk_params, get_embedder, model_info
-from service.settings import ROOT, get_settings
+from service.search.runtime import chunk_params, get_embedder, model_info, tuning_record
+from service.settings import ROOT, ChunkingParams, get_settings
 
 
 def main() -> int:
@@ -33,13 +33,9 @@ def main() -> int:
         "|---|---|---|---|---|---|",
     ]
     for size in args.sizes:
-        settings = base.model_copy(
-            update={
-                "chunk_size": size,
-                "chunk_overlap": size // 6,
-                "index_dir": ROOT / "var" / "chunk-sizes" / str(size),
-            }
-        )
+        settings = base.with_tuning(
+            chunking=ChunkingParams(size=size, overlap=size // 6)
+        ).model_copy(update={"index_dir": ROOT / "var" / "chunk-sizes" / str(size)})
         report = build_index(
             settings.corpus_dir,
             settings.index_dir,
@@ -47,6 +43,7 @@ def main() -> int:
             partial(get_embedder, settings.model, settings.precision),
             params=chunk_params(settings),
             progress=False,
+            tuning=tuning_record(settings),
         )
         engine = Engine(settings)
         results = []

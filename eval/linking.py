@@ -22,16 +22,9 @@ import numpy as np
 from indexer import store
 from indexer.commitments.records import Record
 from indexer.lexical.analysis import Analyzer, build_vocabulary
-from service.commitments.index import GOAL_CONTEXT, goal_partition, goal_vectors, unit_partition
-from service.commitments.linking import (
-    GOAL_LINKING,
-    INDICATOR_LINKING,
-    LinkParams,
-    items_of,
-    link,
-    name_key,
-)
-from service.settings import get_settings
+from service.commitments.index import goal_partition, goal_vectors, unit_partition
+from service.commitments.linking import items_of, link, name_key
+from service.settings import LinkParams, get_settings
 
 HERE = Path(__file__).resolve().parent
 THRESHOLDS = [round(t, 2) for t in np.arange(0.60, 1.0, 0.01)]
@@ -149,7 +142,9 @@ def main() -> None:
     parser.add_argument("--lexical", type=float, default=None)
     parser.add_argument("--goal-context", type=float, default=None)
     args = parser.parse_args()
-    build = store.current_build(Path(get_settings().index_dir))
+    settings = get_settings()
+    tuning = settings.tuning.commitments
+    build = store.current_build(Path(settings.index_dir))
     if build is None:
         raise SystemExit("no index; run 'rapportsok index' first")
     record_set = store.read_records(build)
@@ -169,10 +164,8 @@ def main() -> None:
         sweeps: dict[tuple[float, float], list[Score]] = {}
         for context, weight in itertools.product(contexts, weights):
             matrix = goal_vectors(records, vectors, context) if kind == "goal" else vectors
-            sweep = [
-                evaluate(records, matrix, kind, district, LinkParams(t, weight), gold, analyzer)
-                for t in thresholds
-            ]
+            grid = [LinkParams(threshold=t, lexical_weight=weight) for t in thresholds]
+            sweep = [evaluate(records, matrix, kind, district, p, gold, analyzer) for p in grid]
             sweeps[(context, weight)] = sweep
             top = max(sweep, key=lambda s: (s.f1, s.threshold))
             print(row(context, top))
@@ -189,7 +182,8 @@ def main() -> None:
             f"\nBest: goal context {context}, word weight {chosen.lexical}, threshold "
             f"{chosen.threshold:.2f} (F1 {chosen.f1:.2f})"
         )
-        params, context = (GOAL_LINKING, GOAL_CONTEXT) if kind == "goal" else (INDICATOR_LINKING, 0)
+        params = tuning.goal_linking if kind == "goal" else tuning.indicator_linking
+        context = tuning.goal_context if kind == "goal" else 0
         matrix = goal_vectors(records, vectors, context) if kind == "goal" else vectors
         used = evaluate(records, matrix, kind, district, params, gold, analyzer)
         print(f"\n### {kind}s: the setting the service uses\n")

@@ -16,9 +16,9 @@ from eval.metrics import QuestionResult, gold_ranks, summarise
 from eval.run import HERE, load_questions
 from service.engine import Engine
 from service.search.query import understand
-from service.search.retrieval import FusionParams, Searcher
+from service.search.retrieval import Searcher
 from service.search.snapshot import Filters
-from service.settings import get_settings
+from service.settings import FusionParams, get_settings
 
 VARIANTS: dict[str, FusionParams] = {
     "dense only, passages": FusionParams(method="dense", sentence_level=False),

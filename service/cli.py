@@ -125,7 +125,7 @@ def _cmd_model_install(args: argparse.Namespace, settings: Settings) -> int:
 
 def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     from indexer.pipeline import build_index
-    from service.search.runtime import chunk_params, get_embedder, model_info
+    from service.search.runtime import chunk_params, get_embedder, model_info, tuning_record
 
     settings = _with_index_dir(args, settings)
     corpus = args.corpus or settings.corpus_dir
@@ -137,6 +137,7 @@ def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
         lambda: get_embedder(settings.model, settings.precision),
         params=chunk_params(settings),
         force=args.force,
+        tuning=tuning_record(settings),
     )
     for failure in report.failures:
         print(f"could not index {failure}", file=sys.stderr)

@@ -1,7 +1,7 @@
-"""The search engine as the CLI and the API see it: one snapshot, one model, swappable.
+"""The search engine as the CLI and the API see it: one loaded build, one model, swappable.
 
 `Engine.reload_if_changed()` loads a new build when `current` points somewhere new; requests
-already running keep the snapshot they started with, so a switch never breaks them.
+already running keep the loaded build they started with, so a switch never breaks them.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ from threadpoolctl import threadpool_limits
 from indexer import store
 from indexer.structure.metadata import fold
 from service.answers.indicators import answer_from_rows
-from service.answers.passages import Answer, Answerer
+from service.answers.passages import Answer
 from service.api.errors import ApiError
 from service.search.highlight import highlight_spans
+from service.search.loaded import LoadedBuild, load_build
 from service.search.query import Vocabulary, understand
 from service.search.retrieval import Hit, Searcher, SearchResult
 from service.search.runtime import ensure_model_matches, get_embedder, model_info
@@ -38,54 +39,44 @@ class Engine:
         self.index_dir = Path(settings.index_dir)
         self.model = model_info(settings)
         self._lock = threading.Lock()
-        self._current: tuple[Searcher, Answerer] | None = None
-        self._facets: dict[str, Any] = {}
+        self._current: LoadedBuild | None = None
         self.reload()
 
     @property
-    def searcher(self) -> Searcher:
-        assert self._current is not None
-        return self._current[0]
-
-    @property
-    def _pair(self) -> tuple[Searcher, Answerer]:
-        """The searcher and answerer of one snapshot, swapped together on reload."""
+    def loaded(self) -> LoadedBuild:
+        """The build in use with everything derived from it; read it once per request."""
         assert self._current is not None
         return self._current
 
     @property
+    def searcher(self) -> Searcher:
+        return self.loaded.searcher
+
+    @property
     def snapshot(self) -> Snapshot:
-        return self.searcher.snapshot
+        return self.loaded.snapshot
 
     def reload(self) -> bool:
         """Load the current build if it is not the one in use; True if it changed."""
         with self._lock:
             build = store.current_build(self.index_dir)
-            if self._current is not None and build == self._current[0].snapshot.build:
+            if self._current is not None and build == self._current.build:
                 return False
             snapshot = load_snapshot(self.index_dir)
             ensure_model_matches(snapshot.manifest.model, self.model, self.index_dir)
             encoder = get_embedder(self.settings.model, self.settings.precision)
-            searcher = Searcher(snapshot, encoder)
-            facets = snapshot_facets(snapshot)
-            self._current = (searcher, Answerer(snapshot, searcher.lexical))
-            self._facets = facets
+            self._current = load_build(snapshot, encoder, self.settings.tuning)
             return True
 
     def reload_if_changed(self) -> bool:
         build = store.current_build(self.index_dir)
-        current = self._current[0].snapshot.build if self._current else None
+        current = self._current.build if self._current else None
         return self.reload() if build is not None and build != current else False
 
     # ------------------------------------------------------------------ search
 
     def vocabulary(self) -> Vocabulary:
-        facets = self._facets
-        return Vocabulary(
-            districts=frozenset(facets["districts"]),
-            years=frozenset(facets["years"]),
-            units=tuple(facets["units"]),
-        )
+        return self.loaded.vocabulary
 
     def search(
         self,
@@ -95,9 +86,9 @@ class Engine:
         disable: frozenset[str] = frozenset(),
     ) -> SearchResult:
         """Search with the filters given plus those read from the question."""
-        searcher = self.searcher
-        intent = understand(query, filters or Filters(), self.vocabulary(), disable)
-        return searcher.search(
+        loaded = self.loaded
+        intent = understand(query, filters or Filters(), loaded.vocabulary, disable)
+        return loaded.searcher.search(
             query, k=k, filters=intent.filters, boost_doc_type=intent.boost_doc_type
         )
 
@@ -120,9 +111,10 @@ class Engine:
         disable: frozenset[str] = frozenset(),
     ) -> dict[str, Any]:
         """An answer of cited report sentences (a timeline for questions about change)."""
-        searcher, answerer = self._pair
-        intent = understand(question, filters or Filters(), self.vocabulary(), disable)
-        from_rows = answer_from_rows(question, intent, searcher)
+        loaded = self.loaded
+        searcher, answerer = loaded.searcher, loaded.answerer
+        intent = understand(question, filters or Filters(), loaded.vocabulary, disable)
+        from_rows = answer_from_rows(question, intent, loaded)
         if from_rows is not None:
             return from_rows
         vector = searcher.encoder.encode_queries([question])[0]
@@ -251,7 +243,7 @@ class Engine:
 
     def facets(self) -> dict[str, Any]:
         """What the index holds, for filter menus and input checks (computed once per build)."""
-        return self._facets
+        return self.loaded.facets
 
     # ------------------------------------------------------------------ documents
 
@@ -349,37 +341,6 @@ class Engine:
             "highlights": highlight_spans(chunk.text, query, self.searcher.lexical.analyzer),
             "also_in": also,
         }
-
-
-def snapshot_facets(snapshot: Snapshot) -> dict[str, Any]:
-    """Districts, years, report types, units and goals (number and title per year) of a build."""
-    docs = list(snapshot.documents.values())
-    goals: dict[tuple[str, int | None], dict[str, Any]] = {}
-    for chunk in snapshot.chunks:
-        year = snapshot.documents[chunk.doc_id].year
-        for goal in chunk.goals:
-            if goal.number:
-                goals.setdefault(
-                    (goal.number, year),
-                    {
-                        "number": goal.number,
-                        "title": goal.title,
-                        "year": year,
-                        "level": goal.level,
-                    },
-                )
-    ordered = sorted(goals.values(), key=lambda g: (g["year"] or 0, _number_key(g["number"])))
-    return {
-        "districts": sorted({d.district for d in docs if d.district}),
-        "years": sorted({d.year for d in docs if d.year}),
-        "doc_types": sorted({d.doc_type for d in docs if d.doc_type}),
-        "units": sorted({u for d in docs for u in d.units}),
-        "goals": ordered,
-    }
-
-
-def _number_key(number: str) -> tuple[int, ...]:
-    return tuple(int(p) for p in number.split(".") if p.isdigit())
 
 
 def open_engine(settings: Settings) -> Engine:

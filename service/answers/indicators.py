@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -22,10 +22,13 @@ from indexer.commitments.values import Value
 from indexer.models import DocumentInfo
 from indexer.structure.metadata import DISTRICTS
 from service.answers.passages import DOC_TYPE_NAMES
-from service.commitments.index import CommitmentIndex, Linked, for_snapshot
+from service.commitments.index import CommitmentIndex, Linked
 from service.commitments.views import report_label
 from service.search.query import DISTRICT_ALIASES, QueryIntent
-from service.search.retrieval import Searcher
+from service.settings import IndicatorAnswerParams
+
+if TYPE_CHECKING:
+    from service.search.loaded import LoadedBuild
 
 TARGET_Q = re.compile(r"\b(årsmål(?:et)?|målvärde(?:t)?|mål(?:et)? för|kf:s årsmål|target)\b", re.I)
 KF_Q = re.compile(r"\bkf:?s\b|kommunfullmäktige", re.I)
@@ -37,12 +40,6 @@ ASK_WORDS = re.compile(
     r"verksamhetsberättelse(?:n)?|stadsdelsnämnd(?:en)?|nämnden|på|inom|hos)\b|\b(19|20)\d{2}\b|[?!.]",
     re.I,
 )
-MIN_MATCH = 0.83
-"""How well the indicator must match the question (scores as in `CommitmentIndex.relevance`).
-On the dev and held-out questions that ask for a target, an outcome or a change, those about
-one indicator score 0.84-0.94 (one 0.82); the others score 0.78-0.82."""
-MIN_MARGIN = 0.02
-"""How far ahead of the next indicator (with other figures) the best one must be."""
 FIELD_NAMES = {
     "target": "årsmål",
     "kf_target": "KF:s årsmål",
@@ -64,13 +61,16 @@ class Match:
 
 
 def answer_from_rows(
-    question: str, intent: QueryIntent, searcher: Searcher
+    question: str, intent: QueryIntent, loaded: LoadedBuild
 ) -> dict[str, Any] | None:
-    """`indicator_answer` over the build the searcher holds (what `Engine.ask` calls)."""
-    snapshot = searcher.snapshot
-    index = for_snapshot(snapshot)
+    """`indicator_answer` over a loaded build (what `Engine.ask` calls)."""
     return indicator_answer(
-        question, intent, index, snapshot.documents, searcher.encoder.encode_queries
+        question,
+        intent,
+        loaded.commitments,
+        loaded.snapshot.documents,
+        loaded.encoder.encode_queries,
+        loaded.tuning.indicator_answers,
     )
 
 
@@ -80,12 +80,13 @@ def indicator_answer(
     index: CommitmentIndex,
     documents: dict[str, DocumentInfo],
     encode: Encode,
+    params: IndicatorAnswerParams,
 ) -> dict[str, Any] | None:
     """An answer payload (as from `Engine.ask`) built from an indicator's rows, or None."""
     asks_target, asks_outcome = bool(TARGET_Q.search(question)), bool(OUTCOME_Q.search(question))
     if not (asks_target or asks_outcome or intent.trend):
         return None
-    match = best_indicator(question, intent, index, encode)
+    match = best_indicator(question, intent, index, encode, params)
     if match is None:
         return None
     applied: dict[str, Any] = dict(intent.filters.active())
@@ -106,22 +107,27 @@ def indicator_answer(
 
 
 def best_indicator(
-    question: str, intent: QueryIntent, index: CommitmentIndex, encode: Encode
+    question: str,
+    intent: QueryIntent,
+    index: CommitmentIndex,
+    encode: Encode,
+    params: IndicatorAnswerParams,
 ) -> Match | None:
-    """The indicator the question is about, when one stands out."""
+    """The indicator the question is about, when one stands out (`params.min_match` and
+    `min_margin`; scores as in `CommitmentIndex.relevance`)."""
     text = _subject(question, (intent.filters.unit,) if intent.filters.unit else ())
     if len(index.analyzer.terms(text)) < 1:
         return None
     filters = intent.filters
     vector = encode([text])[0]
     found = index.search("indicator", text, vector, filters.district, filters.year, 5, filters.unit)
-    if not found or (found[0].score or 0.0) < MIN_MATCH:
+    if not found or (found[0].score or 0.0) < params.min_match:
         return None
     best = found[0]
     records = [index.records[row] for row, _ in index.rows(best.group)]
     for other in found[1:]:
         other_records = [index.records[row] for row, _ in index.rows(other.group)]
-        close = (best.score or 0.0) - (other.score or 0.0) < MIN_MARGIN
+        close = (best.score or 0.0) - (other.score or 0.0) < params.min_margin
         if close and _figures(other_records) != _figures(records):
             return None
     return Match(group=best.group, records=records, score=best.score or 0.0)

@@ -21,6 +21,7 @@ from indexer.models import DocumentInfo
 from service.search.lexical import LexicalIndex, looks_english
 from service.search.retrieval import Hit
 from service.search.snapshot import Snapshot
+from service.settings import AnswerParams
 
 DOC_TYPE_ORDER = {
     "verksamhetsplan": 0,
@@ -53,21 +54,6 @@ SHARE_Q = re.compile(
     r"\b(hur stor andel|vilken andel|hur stor del|what share|what proportion)\b", re.I
 )
 SHARE = re.compile(r"%|\bprocent\b|\bandel\b|\bhälften\b", re.I)
-
-
-@dataclass(frozen=True)
-class AnswerParams:
-    """Thresholds for answering; chosen on the dev questions (see eval/results/answers.md)."""
-
-    passages: int = 5
-    max_sentences: int = 3
-    max_candidates: int = 40
-    min_score: float = 0.853
-    min_score_english: float = 0.80
-    keep_within: float = 0.04
-    rare_weight: float = 0.08
-    timeline_passages: int = 12
-    timeline_min_share: float = 0.5
 
 
 @dataclass
@@ -147,7 +133,11 @@ class Answerer:
             terms = set(self.lexical.analyzer.terms(c.text))
             c.similarity = float(sim)
             c.rare = sum(w for t, w in weights.items() if t in terms) / total
-            c.score = c.similarity + self.params.rare_weight * c.rare - 0.002 * c.hit_rank
+            c.score = (
+                c.similarity
+                + self.params.rare_weight * c.rare
+                - self.params.rank_penalty * c.hit_rank
+            )
 
     def _rare_term_weights(self, question: str) -> dict[str, float]:
         """Question terms weighted by how rare they are in the corpus (unknown terms count most)."""
@@ -206,7 +196,8 @@ class Answerer:
             if doc_id not in best_per_doc or c.score > best_per_doc[doc_id].score:
                 best_per_doc[doc_id] = c
         floor = top - (1 - self.params.timeline_min_share) * (top - min_score)
-        entries = [c for c in best_per_doc.values() if c.score >= floor or c.score >= top - 0.03]
+        close = top - self.params.timeline_keep_within
+        entries = [c for c in best_per_doc.values() if c.score >= floor or c.score >= close]
         if len({_period(c.hit.document) for c in entries}) < 2:
             return None
         entries.sort(key=lambda c: _period(c.hit.document))

@@ -1,20 +1,18 @@
 """Commitments across reports: indicator series, goals side by side and budget lines over years.
 
-A `CommitmentIndex` is built once per loaded index build from its records (see
-`indexer.commitments.extract`): indicators and goals are linked across reports
-(`service.commitments.linking`),
-budget lines are grouped by name. Searching it ranks the linked groups by how well their
-names meet the query, by meaning (the query embedding against the name embeddings) and by
-words (stems and compound parts shared with the name).
+A `CommitmentIndex` is built once per index build, when the build is loaded
+(`service.search.loaded`), from its records (see `indexer.commitments.extract`): indicators and
+goals are linked across reports (`service.commitments.linking`), budget lines are grouped by
+name. Searching it ranks the linked groups by how well their names meet the query, by meaning
+(the query embedding against the name embeddings) and by words (stems and compound parts shared
+with the name).
 """
 
 from __future__ import annotations
 
 import hashlib
-import threading
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -23,27 +21,10 @@ from indexer.lexical.analysis import Analyzer, build_vocabulary
 from indexer.models import Goal
 from indexer.structure.metadata import fold
 from service.answers.passages import DOC_TYPE_ORDER
-from service.commitments.linking import (
-    GOAL_LINKING,
-    INDICATOR_LINKING,
-    Group,
-    Item,
-    LinkParams,
-    items_of,
-    link,
-)
+from service.commitments.linking import Group, Item, items_of, link
 from service.search.snapshot import Snapshot
+from service.settings import CommitmentParams, LinkParams
 
-GOAL_CONTEXT = 2.0
-"""Weight of a goal's indicators in its vector (see `goal_vectors`; measured in eval/linking)."""
-WORD_WEIGHT = 0.15
-"""Weight of the share of query words found in a name, next to the embedding similarity."""
-MIN_RELEVANCE: dict[str, float] = {"indicator": 0.78, "goal": 0.75, "budget": 0.78}
-"""Groups scoring below this for a query are not returned. Nonsense ("xyzzy qwerty") scores
-about 0.71 against indicator names and 0.72 against goal titles; names that answer a query
-0.80 and up, long goal titles for a one-word query ("klimat") 0.76."""
-KEEP_WITHIN = 0.08
-"""Groups scoring more than this below the best group are not returned."""
 GENERIC_BUDGET_NAMES = {"summa", "totalt", "ovrigt", "administration", "netto"}
 
 GoalId = tuple[str, str | None, str]
@@ -71,16 +52,25 @@ class CommitmentIndex:
     """Linked indicators, goals and budget lines of one index build."""
 
     def __init__(
-        self, records: list[Record], vectors: np.ndarray, order: dict[str, tuple[int, int]]
+        self,
+        records: list[Record],
+        vectors: np.ndarray,
+        order: dict[str, tuple[int, int]],
+        params: CommitmentParams | None = None,
     ) -> None:
         self.records = records
         self.order = order
+        self.params = params or CommitmentParams()
         self.vectors = vectors if vectors.shape[0] == len(records) else np.zeros((len(records), 0))
         self.analyzer = Analyzer(build_vocabulary(r.name for r in records))
         self.terms = [frozenset(self.analyzer.terms(r.name)) for r in records]
-        self.goal_vectors = goal_vectors(records, self.vectors, GOAL_CONTEXT)
-        self.indicators = self._linked("indicator", unit_partition, self.vectors, INDICATOR_LINKING)
-        self.goals = self._linked("goal", goal_partition, self.goal_vectors, GOAL_LINKING)
+        self.goal_vectors = goal_vectors(records, self.vectors, self.params.goal_context)
+        self.indicators = self._linked(
+            "indicator", unit_partition, self.vectors, self.params.indicator_linking
+        )
+        self.goals = self._linked(
+            "goal", goal_partition, self.goal_vectors, self.params.goal_linking
+        )
         self.budget = self._budget_groups()
         self.indicator_of_row = {
             row: group for group in self.indicators for item in group.items for row in item.rows
@@ -151,11 +141,12 @@ class CommitmentIndex:
         matrices = [self.vectors, self.goal_vectors] if kind == "goal" else [self.vectors]
         terms = frozenset(self.analyzer.terms(query))
         scored = [Found(g, self.relevance(g, terms, query_vector, matrices)) for g in kept]
-        scored = [f for f in scored if (f.score or 0.0) >= MIN_RELEVANCE[kind]]
+        floor: float = getattr(self.params.min_relevance, kind)
+        scored = [f for f in scored if (f.score or 0.0) >= floor]
         scored.sort(key=lambda f: -(f.score or 0.0))
         if scored:
             top = scored[0].score or 0.0
-            scored = [f for f in scored if (f.score or 0.0) >= top - KEEP_WITHIN]
+            scored = [f for f in scored if (f.score or 0.0) >= top - self.params.keep_within]
         return [Found(f.group, round(f.score or 0.0, 4)) for f in scored[:limit]]
 
     def relevance(
@@ -166,7 +157,8 @@ class CommitmentIndex:
         matrices: Sequence[np.ndarray],
     ) -> float:
         """Best over the group's names of cosine to the query and share of its words found,
-        weighted 1 : WORD_WEIGHT and scaled to 0..1."""
+        weighted 1 : `word_weight` and scaled to 0..1."""
+        weight = self.params.word_weight
         best = 0.0
         for item in group.items:
             row = item.rows[0]
@@ -174,7 +166,7 @@ class CommitmentIndex:
             if query_vector is not None:
                 dense = max(float(m[row] @ query_vector) for m in matrices if m.shape[1])
             words = len(terms & self.terms[row]) / len(terms) if terms else 0.0
-            best = max(best, (dense + WORD_WEIGHT * words) / (1 + WORD_WEIGHT))
+            best = max(best, (dense + weight * words) / (1 + weight))
         return best
 
     def latest(self, group: Linked) -> Record:
@@ -285,17 +277,7 @@ def report_order(snapshot: Snapshot) -> dict[str, tuple[int, int]]:
     }
 
 
-_CACHE: dict[Path, CommitmentIndex] = {}
-_LOCK = threading.Lock()
-
-
-def for_snapshot(snapshot: Snapshot) -> CommitmentIndex:
-    """The commitment index of a loaded build, built on first use and kept while it is current."""
-    with _LOCK:
-        found = _CACHE.get(snapshot.build)
-        if found is None:
-            records = snapshot.records
-            found = CommitmentIndex(records.items, records.vectors, report_order(snapshot))
-            _CACHE.clear()
-            _CACHE[snapshot.build] = found
-        return found
+def build_commitment_index(snapshot: Snapshot, params: CommitmentParams) -> CommitmentIndex:
+    """The commitment index of a loaded build (made once per build, at load)."""
+    records = snapshot.records
+    return CommitmentIndex(records.items, records.vectors, report_order(snapshot), params)

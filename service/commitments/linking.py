@@ -6,7 +6,8 @@ case, accents and punctuation are ignored; otherwise a mix of the cosine of thei
 embeddings and the overlap of their (stemmed, decompounded) words. Candidates at or above the
 threshold are joined best first, and a group never takes two records from one report, so
 "budgetföljsamhet före" and "budgetföljsamhet efter" (cosine 0.99) each keep their own series.
-Thresholds are measured on the bundled corpus: see eval/results/linking.md.
+Thresholds (`Settings.tuning.commitments`) are measured on the bundled corpus: see
+eval/results/linking.md.
 """
 
 from __future__ import annotations
@@ -19,21 +20,7 @@ import numpy as np
 from indexer.commitments.records import Record
 from indexer.lexical.analysis import Analyzer
 from indexer.structure.metadata import fold
-
-
-@dataclass(frozen=True)
-class LinkParams:
-    """How records are linked: join when the score reaches `threshold`."""
-
-    threshold: float
-    lexical_weight: float = 0.0
-
-
-INDICATOR_LINKING = LinkParams(threshold=0.95, lexical_weight=0.0)
-"""Cosine alone: F1 0.86 at 0.95-0.96 on the judged pairs (eval/results/linking.md)."""
-GOAL_LINKING = LinkParams(threshold=0.86, lexical_weight=0.1)
-"""Goal vectors with their indicators (GOAL_CONTEXT 2) and a little word overlap: F1 0.87-0.89
-at 0.85-0.87; titles alone reach F1 0.48, since a new council period rewords every goal."""
+from service.settings import LinkParams
 
 
 def name_key(text: str) -> str:

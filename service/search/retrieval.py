@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Protocol
 
 import faiss
 import numpy as np
@@ -13,20 +13,7 @@ from indexer.models import Chunk, DocumentInfo
 from indexer.structure.metadata import fold
 from service.search.lexical import LexicalIndex, looks_english
 from service.search.snapshot import Filters, Snapshot
-
-
-@dataclass(frozen=True)
-class FusionParams:
-    """How dense and BM25 scores combine (tuned on the dev questions, see eval/tune.py)."""
-
-    method: Literal["minmax", "rrf", "dense", "bm25"] = "minmax"
-    candidates: int = 100
-    dense_weight: float = 0.7
-    english_dense_weight: float = 1.0
-    doc_type_boost: float = 0.05
-    rrf_k: int = 60
-    sentence_level: bool = True
-    """Score a chunk by its best sentence too, not only by the whole passage."""
+from service.settings import FusionParams
 
 
 class QueryEncoder(Protocol):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from indexer.chunking.chunks import ChunkParams
 from indexer.pipeline import ModelInfo
@@ -19,7 +19,13 @@ class ModelMismatchError(Exception):
 
 
 def chunk_params(settings: Settings) -> ChunkParams:
-    return ChunkParams(size=settings.chunk_size, overlap=settings.chunk_overlap)
+    chunking = settings.tuning.chunking
+    return ChunkParams(size=chunking.size, overlap=chunking.overlap)
+
+
+def tuning_record(settings: Settings) -> dict[str, Any]:
+    """The whole tuning tree as plain JSON values, for a build's manifest."""
+    return settings.tuning.model_dump(mode="json")
 
 
 def model_info(settings: Settings) -> ModelInfo:

@@ -12,7 +12,8 @@ from indexer.commitments.extract import goal_path
 from indexer.commitments.records import Record, record_from_dict
 from indexer.commitments.tables import TableContext, table_records
 from indexer.models import Goal, Section, Table
-from service.commitments.linking import LinkParams, items_of, link
+from service.commitments.linking import items_of, link
+from service.settings import LinkParams
 from tests.support.corpora import REPO, T1, VB24, VP21, VP24
 
 CHILDREN = "Andel barn som lever i familjer som har ekonomiskt bistånd"

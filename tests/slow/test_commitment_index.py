@@ -19,10 +19,11 @@ def texts(record: Record) -> dict[str, str]:
 def test_children_in_welfare_families_is_one_series_with_each_years_targets(
     real_index: Settings,
 ) -> None:
-    from service.commitments.index import for_snapshot
+    from service.commitments.index import build_commitment_index
     from service.search.snapshot import load_snapshot
 
-    index = for_snapshot(load_snapshot(real_index.index_dir))
+    snapshot = load_snapshot(real_index.index_dir)
+    index = build_commitment_index(snapshot, real_index.tuning.commitments)
     group = next(
         g
         for g in index.indicators

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from indexer.pipeline import build_index
-from service.search.runtime import chunk_params, get_embedder, model_info
+from service.search.runtime import chunk_params, get_embedder, model_info, tuning_record
 from service.settings import Settings
 
 
@@ -23,6 +23,7 @@ def build_real_index(model_dir: Path, index_dir: Path) -> Settings:
         lambda: get_embedder(settings.model, settings.precision),
         params=chunk_params(settings),
         progress=False,
+        tuning=tuning_record(settings),
     )
     assert report.documents == 4 and not report.failures, report.failures
     return settings

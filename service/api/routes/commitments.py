@@ -16,8 +16,7 @@ from pydantic import BaseModel, Field
 from indexer.commitments.records import RecordKind
 from service.api.errors import ApiError
 from service.api.schemas import ErrorBody
-from service.commitments.index import CommitmentIndex, Found, for_snapshot
-from service.commitments.linking import GOAL_LINKING, INDICATOR_LINKING
+from service.commitments.index import CommitmentIndex, Found
 from service.commitments.views import Documents, budget_json, goal_group_json, indicator_json
 from service.engine import Engine
 from service.search.snapshot import Filters
@@ -197,7 +196,7 @@ def commitments_router(get_engine: Callable[[], Engine]) -> APIRouter:
         return {
             "query": query,
             "district": filters.district,
-            "link_threshold": INDICATOR_LINKING.threshold,
+            "link_threshold": index.params.indicator_linking.threshold,
             "indicators": [indicator_json(index, f, documents) for f in found],
         }
 
@@ -224,7 +223,7 @@ def commitments_router(get_engine: Callable[[], Engine]) -> APIRouter:
             "query": query,
             "district": filters.district,
             "year": filters.year,
-            "link_threshold": GOAL_LINKING.threshold,
+            "link_threshold": index.params.goal_linking.threshold,
             "goals": [goal_group_json(index, f, documents) for f in found],
         }
 
@@ -259,10 +258,10 @@ def _search(
     engine: Engine, kind: RecordKind, query: str | None, filters: Filters, limit: int
 ) -> tuple[CommitmentIndex, list[Found], Documents]:
     """Groups found in the build in use (read once, so a reload midway cannot mix builds)."""
-    searcher = engine.searcher
-    index = for_snapshot(searcher.snapshot)
+    loaded = engine.loaded
+    index = loaded.commitments
     vector: np.ndarray | None = None
     if query:
-        vector = searcher.encoder.encode_queries([query])[0]
+        vector = loaded.encoder.encode_queries([query])[0]
     found = index.search(kind, query, vector, filters.district, filters.year, limit)
-    return index, found, searcher.snapshot.documents
+    return index, found, loaded.snapshot.documents
