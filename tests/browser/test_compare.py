@@ -1,4 +1,4 @@
-"""The "Jämför över år" view (web/compare.js) in headless Chromium against the real service.
+"""The "Jämför över år" view (web/js/compare-view.js) in headless Chromium, real service.
 
 Run: .venv/bin/python -m pytest tests/browser -q -m browser
 """
@@ -18,6 +18,8 @@ import pytest
 pytest.importorskip("playwright.sync_api", reason="Playwright is missing: pip install -e '.[dev]'")
 
 from playwright.sync_api import BrowserContext, Locator, Page, Route, expect
+
+from tests.browser.pdf_links import assert_opens_pdf
 
 pytestmark = pytest.mark.browser
 
@@ -144,21 +146,7 @@ def test_indicator_table_chart_and_source_link(page: Page, context: BrowserConte
     expect(link).to_have_attribute("href", expected)
     assert entry["url"] == expected
     expect(link).to_have_attribute("target", "_blank")
-    expected_path = urlparse(expected).path
-    with (
-        context.expect_event(
-            "response", predicate=lambda r: urlparse(r.url).path == expected_path
-        ) as response_info,
-        context.expect_page() as popup_info,
-    ):
-        link.click()
-    popup = popup_info.value
-    assert urlparse(popup.url).path == expected_path
-    assert urlparse(popup.url).fragment == f"page={entry['page']}"
-    response = response_info.value
-    assert response.status == 200
-    assert response.headers["content-type"].startswith("application/pdf")
-    popup.close()
+    assert_opens_pdf(context, link, entry["doc_id"], entry["page"])
 
     # No empty link anywhere: every link in the table goes to a report page.
     hrefs = table.locator("a").evaluate_all("els => els.map(e => e.getAttribute('href'))")

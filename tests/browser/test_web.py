@@ -16,6 +16,8 @@ pytest.importorskip("playwright.sync_api", reason="Playwright is missing: pip in
 
 from playwright.sync_api import BrowserContext, Page, Request, Route, expect
 
+from tests.browser.pdf_links import assert_opens_pdf
+
 pytestmark = pytest.mark.browser
 
 TIMELINE_Q = "Hur har placeringskostnaderna utvecklats?"
@@ -98,23 +100,7 @@ def test_citation_opens_the_pdf_at_the_cited_page(page: Page, context: BrowserCo
     payload = ask(page, TIMELINE_Q)
     citation = payload["citations"][1]
     marker = page.locator(f'#answer .cite[data-cite="{citation["id"]}"]').first
-    expected_path = f"/api/documents/{citation['doc_id']}/pdf"
-
-    with (
-        context.expect_event(
-            "response", predicate=lambda r: urlparse(r.url).path == expected_path
-        ) as response_info,
-        context.expect_page() as popup_info,
-    ):
-        marker.click()
-    popup = popup_info.value
-    url = urlparse(popup.url)
-    assert url.path == expected_path
-    assert url.fragment == f"page={citation['page']}"
-    response = response_info.value
-    assert response.status == 200
-    assert response.headers["content-type"].startswith("application/pdf")
-    popup.close()
+    assert_opens_pdf(context, marker, citation["doc_id"], citation["page"])
 
 
 def test_year_filter_shared_url_and_back_button(page: Page, context: BrowserContext) -> None:
