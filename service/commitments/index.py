@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 
 from indexer.commitments.records import Record, RecordKind
+from indexer.labels import DOC_TYPE_ORDER
 from indexer.models import Goal
 from indexer.structure.metadata import fold
-from service.answers.passages import DOC_TYPE_ORDER
 from service.commitments.linking import (
     GOAL_LINKING,
     INDICATOR_LINKING,
