@@ -10,6 +10,8 @@ from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.routing import Match, Mount
+from starlette.types import Scope
 
 from service.api.deps import Reader
 from service.api.errors import documented, install_error_handlers
@@ -63,8 +65,28 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
 
     web_dir = Path(settings.web_dir)
     if web_dir.is_dir():
-        app.mount("/", StaticFiles(directory=web_dir, html=True), name="web")
+        app.router.routes.append(
+            WebPage("/", StaticFiles(directory=web_dir, html=True), name="web")
+        )
     return app
+
+
+class WebPage(Mount):
+    """The web page's files at '/', never answering for the API's own paths.
+
+    A mount at '/' matches every path, so without this a method a route does not allow
+    (OPTIONS /api/ask) would reach the file server and get its 405 and `Allow: GET, HEAD`
+    instead of the route's own `Allow: POST`.
+    """
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        path = str(scope.get("path", ""))
+        if path == "/api" or path.startswith("/api/") or path in API_PAGES:
+            return Match.NONE, {}
+        return super().matches(scope)
+
+
+API_PAGES = ("/health", "/openapi.json", "/docs")
 
 
 def _facets(app: FastAPI) -> Facets | None:

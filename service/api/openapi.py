@@ -63,9 +63,14 @@ def complete(schema: Schema, settings: Settings, facets: Facets | None) -> Schem
     known = known_values(facets) if facets is not None else {}
     for operations in schema.get("paths", {}).values():
         for operation in operations.values():
-            for parameter in operation.get("parameters", []):
+            # A filter the build holds no value for (an index without units) can only be
+            # refused, so it is left out of the schema.
+            parameters = [p for p in operation.get("parameters", []) if known.get(p["name"]) != []]
+            for parameter in parameters:
                 if parameter.get("in") == "query":
                     _parameter(parameter, settings, known)
+            if "parameters" in operation:
+                operation["parameters"] = parameters
     components = schema.get("components", {}).get("schemas", {})
     if "AskIn" in components:
         question = components["AskIn"]["properties"]["question"]
@@ -78,6 +83,8 @@ def complete(schema: Schema, settings: Settings, facets: Facets | None) -> Schem
             if values:
                 properties[name]["anyOf"] = [_enum(values), {"type": "null"}]
                 properties[name]["description"] = KNOWN
+            else:
+                del properties[name]
         properties["goal"]["anyOf"] = [{"type": "string", "pattern": GOAL}, {"type": "null"}]
     return schema
 
@@ -85,7 +92,7 @@ def complete(schema: Schema, settings: Settings, facets: Facets | None) -> Schem
 def _parameter(parameter: Schema, settings: Settings, known: dict[str, list[Any]]) -> None:
     name = parameter["name"]
     values = known.get(name)
-    if values:
+    if values is not None:
         parameter["schema"] = {**_enum(values), "title": parameter["schema"].get("title", name)}
         parameter["description"] = f"{parameter.get('description', '')} {KNOWN}".strip()
     elif name == "q" and parameter.get("required"):

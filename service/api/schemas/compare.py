@@ -148,7 +148,9 @@ class GoalIndicatorOut(IndicatorFiguresOut):
     def of(cls, indicator: GoalIndicator) -> GoalIndicatorOut:
         record = indicator.record
         return cls(
-            **IndicatorFiguresOut.figure_fields(record), page=record.page, series_id=indicator.series_id
+            **IndicatorFiguresOut.figure_fields(record),
+            page=record.page,
+            series_id=indicator.series_id,
         )
 
 
