@@ -224,7 +224,8 @@ def run_checks_all(
             str(report),
             *(option for method in methods for option in ("--include-method", method)),
         ]
-        done = subprocess.run(command, check=False)
+        # In the temporary folder, so that its cache of crashes does not land in the checkout.
+        done = subprocess.run(command, check=False, cwd=folder)
         found = json.loads(report.read_text(encoding="utf-8")) if report.exists() else {}
     return CliRun(done.returncode, found)
 
