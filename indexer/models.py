@@ -9,9 +9,6 @@ BlockKind = Literal["paragraph", "heading", "list", "table"]
 ChunkKind = Literal["prose", "list", "table"]
 GoalLevel = Literal["inriktningsmal", "verksamhetsomradesmal", "namndmal", "enhetsmal"]
 
-DOC_TYPES = ("verksamhetsplan", "tertialrapport-1", "tertialrapport-2", "verksamhetsberattelse")
-
-
 @dataclass(frozen=True)
 class TextLine:
     """One line of text on a page, with what the PDF says about its look and place.

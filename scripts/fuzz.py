@@ -1,44 +1,47 @@
 """Fuzz the HTTP API from its OpenAPI schema with schemathesis and print what it found.
 
-Every operation gets `--examples` generated requests that fit the schema and as many that
-break it (wrong types, missing fields, odd strings). Each response is checked: no 5xx, a
-documented status code and content type, and a body that matches the documented schema.
+`make fuzz` serves the app (over the configured index and model, rate limit off) on a free
+local port and runs the schemathesis command line against it with every check
+(`--checks all`): no 5xx; documented status codes, content types, headers and bodies; requests
+the schema calls valid are accepted and invalid ones refused; undocumented methods answer 405
+with an `Allow` header. GET operations, 25 examples each by default.
 
-By default the app runs in-process (ASGI) over the configured index and model, with the rate
-limit off; `--base-url` fuzzes a running service instead.
+    .venv/bin/python scripts/fuzz.py                     # what `make fuzz` runs
+    .venv/bin/python scripts/fuzz.py --examples 100      # longer
+    .venv/bin/python scripts/fuzz.py --base-url http://127.0.0.1:8000   # a running service
 
-    .venv/bin/python scripts/fuzz.py                 # 200 + 200 requests per operation
-    .venv/bin/python scripts/fuzz.py --examples 20   # a quick run
+`fuzz()` is the same idea through the Python API, per operation and generation mode, for the
+bounded run in tests/api/test_fuzz.py.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import inspect
+import json
+import socket
+import subprocess
 import sys
+import tempfile
+import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-import schemathesis
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import CHECKS as REGISTRY
+from schemathesis.checks import load_all_checks
 from schemathesis.core.failures import Failure, FailureGroup
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_schema_conformance,
-]
+load_all_checks()
+CHECKS = [check for check in REGISTRY.get_all() if inspect.isfunction(check)]
+"""Every registered check that looks at one response (what `--checks all` runs per case)."""
 
 
 @dataclass
@@ -136,42 +139,110 @@ def _reproduce(case: Any, base_url: str | None) -> str:
         return f"{case.method} {case.formatted_path}"
 
 
-def _in_process_schema() -> Any:
+def in_process_app() -> Any:
+    """The app over the configured index and model, without rate limit or build watcher."""
     from service.api.app import create_app
     from service.engine import Engine
     from service.settings import get_settings
 
     config = get_settings().model_copy(update={"rate_limit_per_minute": 0, "watch_seconds": 0})
-    app = create_app(config, engine=Engine(config))
-    return schemathesis.openapi.from_asgi("/openapi.json", app)
+    return create_app(config, engine=Engine(config))
 
 
-def print_report(report: FuzzReport) -> None:
-    for label, count in sorted(report.cases.items()):
-        print(f"  {label:34s} {count:6d} cases")
-    statuses = ", ".join(f"{code}: {n}" for code, n in sorted(report.statuses.items()))
-    print(f"  statuses: {statuses}")
-    for found in report.found.values():
-        print(f"  FAIL {found.operation} -> {found.status}: {found.title} (x{found.count})")
-        print(f"       {found.reproduce[:300]}")
-    print(f"{report.summary()} in {report.seconds:.0f} s")
+@contextlib.contextmanager
+def served(app: Any) -> Iterator[str]:
+    """`app` served by uvicorn on a free loopback port; yields its base URL."""
+    import uvicorn
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the app did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(30)
+
+
+@dataclass
+class CliRun:
+    """What `schemathesis run` reported: its exit code and JSON report."""
+
+    exit_code: int
+    report: dict[str, Any]
+
+    @property
+    def failures(self) -> int:
+        return sum(int(f["count"]) for f in self.report.get("failures", []))
+
+    @property
+    def errors(self) -> int:
+        return sum(int(e["count"]) for e in self.report.get("errors", []))
+
+    def summary(self) -> str:
+        cases = self.report.get("test_cases", {})
+        operations = (self.report.get("operations") or {}).get("tested", 0)
+        return (
+            f"fuzz: {operations} operations, {cases.get('generated', 0)} cases, "
+            f"{cases.get('unique_failures', 0)} unique failures, {self.errors} errors"
+        )
+
+
+def run_checks_all(
+    base_url: str, examples: int, run_seed: int, methods: tuple[str, ...] = ("GET",)
+) -> CliRun:
+    """`schemathesis run --checks all` against a served API, with its JSON report read back."""
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "report.json"
+        command = [
+            sys.executable,
+            "-m",
+            "schemathesis.cli",
+            "run",
+            base_url.rstrip("/") + "/openapi.json",
+            "--checks",
+            "all",
+            "--max-examples",
+            str(examples),
+            "--seed",
+            str(run_seed),
+            "--workers",
+            "1",
+            "--report",
+            "json",
+            "--report-json-path",
+            str(report),
+            *(option for method in methods for option in ("--include-method", method)),
+        ]
+        # In the temporary folder, so that its cache of crashes does not land in the checkout.
+        done = subprocess.run(command, check=False, cwd=folder)
+        found = json.loads(report.read_text(encoding="utf-8")) if report.exists() else {}
+    return CliRun(done.returncode, found)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--examples", type=int, default=200, help="cases per operation and mode")
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--examples", type=int, default=25, help="cases per operation")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--base-url", help="fuzz a running service instead of the in-process app")
+    parser.add_argument("--base-url", help="fuzz a running service instead of the local app")
     args = parser.parse_args(argv)
     if args.base_url:
-        schema = schemathesis.openapi.from_url(args.base_url.rstrip("/") + "/openapi.json")
-        print(f"fuzzing {args.base_url} ({args.examples} cases per operation and mode)")
+        run = run_checks_all(args.base_url, args.examples, args.seed)
     else:
-        schema = _in_process_schema()
-        print(f"fuzzing the in-process app ({args.examples} cases per operation and mode)")
-    report = fuzz(schema, args.examples, args.seed, args.base_url)
-    print_report(report)
-    return 1 if report.failures else 0
+        with served(in_process_app()) as url:
+            run = run_checks_all(url, args.examples, args.seed)
+    print(run.summary())
+    return 0 if run.exit_code == 0 and run.failures == 0 and run.errors == 0 else 1
 
 
 if __name__ == "__main__":

@@ -6,9 +6,16 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from service.errors import ServiceError
 from service.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from service.results import CitedAnswer, Passages
+    from service.search.snapshot import Filters
 
 
 class CliError(Exception):
@@ -34,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
 
         known = (
             CliError,
+            ServiceError,
             ExtractionError,
             ModelProvisionError,
             IndexLoadError,
@@ -210,7 +218,7 @@ def _goal_sort_key(label: str) -> tuple[int, ...]:
     return tuple(int(p) for p in match.group(1).split(".")) if match else (99,)
 
 
-def _filters(args: argparse.Namespace) -> Any:
+def _filters(args: argparse.Namespace) -> Filters:
     from service.search.snapshot import Filters
 
     return Filters(
@@ -222,52 +230,76 @@ def _filters(args: argparse.Namespace) -> Any:
     )
 
 
+def _print_json(model: BaseModel) -> None:
+    print(json.dumps(model.model_dump(mode="json"), ensure_ascii=False, indent=2))
+
+
 def _cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    from service.api.schemas import SearchOut
     from service.engine import open_engine
 
     settings = _with_index_dir(args, settings)
     engine = open_engine(settings)
     if args.k < 1 or args.k > settings.max_k:
         raise CliError(f"--k must be between 1 and {settings.max_k}")
-    result = engine.search(args.query, k=args.k, filters=_filters(args))
-    payload = engine.search_payload(result)
+    query = engine.check_query(args.query)
+    filters = engine.check_filters(_filters(args))
+    found = engine.passages(engine.search(query, k=args.k, filters=filters))
     if args.json:
-        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        _print_json(SearchOut.of(found))
         return 0
-    applied = payload["filters"]
-    if applied:
-        print("filters: " + ", ".join(f"{k}={v}" for k, v in applied.items()))
-    for rank, hit in enumerate(payload["hits"], start=1):
-        pages = "-".join(
-            str(p)
-            for p in (
-                hit["pages"][:1] + hit["pages"][-1:] if len(hit["pages"]) > 1 else hit["pages"]
-            )
-        )
-        goal = hit["goal"]
-        goal_text = f" | mål {goal['number']} {goal['title']}" if goal else ""
-        print(f"\n[{rank}] {hit['score']:.3f} {hit['title']} | s. {pages}{goal_text}")
-        print(f"    {hit['section']}")
-        text = " ".join(hit["text"].split())
-        print(f"    {text[:400]}{'…' if len(text) > 400 else ''}")
-        if hit.get("also_in"):
-            print(f"    (även i {len(hit['also_in'])} andra rapportdelar)")
-    if not payload["hits"]:
-        print("Inga träffar.")
+    print(format_passages(found))
     return 0
 
 
+def format_passages(found: Passages) -> str:
+    """Hits for a terminal: the filters applied, then rank, score, title, pages and text."""
+    lines = []
+    applied = found.applied.as_dict()
+    if applied:
+        lines.append("filters: " + ", ".join(f"{k}={v}" for k, v in applied.items()))
+    for rank, passage in enumerate(found.passages, start=1):
+        hit = passage.hit
+        pages = hit.chunk.pages
+        shown = "-".join(str(p) for p in (pages[:1] + pages[-1:] if len(pages) > 1 else pages))
+        goal = hit.chunk.goal
+        goal_text = f" | mål {goal.number} {goal.title}" if goal else ""
+        lines.append(
+            f"\n[{rank}] {round(hit.score, 4):.3f} {hit.document.title} | s. {shown}{goal_text}"
+        )
+        lines.append(f"    {hit.chunk.section}")
+        text = " ".join(hit.chunk.text.split())
+        lines.append(f"    {text[:400]}{'…' if len(text) > 400 else ''}")
+        if passage.also_in:
+            lines.append(f"    (även i {len(passage.also_in)} andra rapportdelar)")
+    if not found.passages:
+        lines.append("Inga träffar.")
+    return "\n".join(lines)
+
+
 def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from service.api.schemas import AskOut
     from service.engine import open_engine
 
     settings = _with_index_dir(args, settings)
     engine = open_engine(settings)
-    answer = engine.ask(args.question, filters=_filters(args))
+    question = engine.check_query(args.question)
+    answer = engine.ask(question, filters=engine.check_filters(_filters(args)))
     if args.json:
-        print(json.dumps(answer, ensure_ascii=False, indent=2))
+        _print_json(AskOut.of(answer))
         return 0
-    print(engine.format_answer(answer))
+    print(format_answer(answer))
     return 0
+
+
+def format_answer(answer: CitedAnswer) -> str:
+    """The answer for a terminal: text, then the numbered sources."""
+    lines = [answer.text]
+    for c in answer.citations:
+        pages = ",".join(str(p) for p in c.pages) or "?"
+        unit = f", {c.unit}" if c.unit else ""
+        lines.append(f"  [{c.id}] {c.title}{unit}, s. {pages} — {c.section}")
+    return "\n".join(lines)
 
 
 def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:

@@ -1,7 +1,8 @@
-"""The search engine as the CLI and the API see it: one loaded build, one model, swappable.
+"""The search engine as the CLI and the API see it: one snapshot, one model, swappable.
 
 `Engine.reload_if_changed()` loads a new build when `current` points somewhere new; requests
-already running keep the loaded build they started with, so a switch never breaks them.
+already running keep the snapshot they started with, so a switch never breaks them. The engine
+checks input and answers with typed results (`service.results`); it knows nothing of HTTP.
 """
 
 from __future__ import annotations
@@ -9,15 +10,29 @@ from __future__ import annotations
 import re
 import threading
 from pathlib import Path
-from typing import Any
 
+import numpy as np
 from threadpoolctl import threadpool_limits
 
 from indexer import store
+from indexer.commitments.records import RecordKind
+from indexer.labels import DOC_TYPE_FILTERS
 from indexer.structure.metadata import fold
 from service.answers.indicators import answer_from_rows
-from service.answers.passages import Answer
-from service.api.errors import ApiError
+from service.commitments.views import Comparison
+from service.errors import InvalidInput, NotFound, UnknownValue
+from service.results import (
+    Applied,
+    Citation,
+    CitedAnswer,
+    Copy,
+    DocumentSummary,
+    Facets,
+    Health,
+    Passage,
+    Passages,
+    ReportFile,
+)
 from service.search.highlight import highlight_spans
 from service.search.loaded import LoadedBuild, load_build
 from service.search.query import Vocabulary, understand
@@ -27,6 +42,8 @@ from service.search.snapshot import Filters, Snapshot, load_snapshot
 from service.settings import Settings
 
 GOAL_NUMBER = re.compile(r"^\d{1,2}(\.\d{1,2}){0,3}$")
+FILTER_NAMES = ("district", "year", "doc_type", "goal", "unit")
+"""Filters a caller may ask not to be read from the question."""
 
 
 class Engine:
@@ -92,15 +109,23 @@ class Engine:
             query, k=k, filters=intent.filters, boost_doc_type=intent.boost_doc_type
         )
 
-    def search_payload(self, result: SearchResult) -> dict[str, Any]:
-        applied: dict[str, Any] = dict(result.filters.active())
-        if result.boost_doc_type:
-            applied["boost_doc_type"] = result.boost_doc_type
-        return {
-            "query": result.query,
-            "filters": applied,
-            "hits": [self.hit_payload(hit, result.query, result.snapshot) for hit in result.hits],
-        }
+    def passages(self, result: SearchResult) -> Passages:
+        """A search result with highlights and copies resolved (rows refer to its snapshot)."""
+        snapshot = result.snapshot or self.snapshot
+        return Passages(
+            query=result.query,
+            applied=Applied(result.filters, result.boost_doc_type),
+            passages=[self._passage(hit, result.query, snapshot) for hit in result.hits],
+        )
+
+    def _passage(self, hit: Hit, query: str, snapshot: Snapshot) -> Passage:
+        copies = []
+        for row in hit.also_in:
+            other = snapshot.chunks[row]
+            page = other.pages[0] if other.pages else None
+            copies.append(Copy(snapshot.documents[other.doc_id].name, other.unit, page))
+        analyzer = self.searcher.lexical.analyzer
+        return Passage(hit, highlight_spans(hit.chunk.text, query, analyzer), copies)
 
     # ------------------------------------------------------------------ answers
 
@@ -109,7 +134,7 @@ class Engine:
         question: str,
         filters: Filters | None = None,
         disable: frozenset[str] = frozenset(),
-    ) -> dict[str, Any]:
+    ) -> CitedAnswer:
         """An answer of cited report sentences (a timeline for questions about change)."""
         loaded = self.loaded
         searcher, answerer = loaded.searcher, loaded.answerer
@@ -121,87 +146,61 @@ class Engine:
         k = answerer.params.timeline_passages if intent.timeline else answerer.params.passages
         result = searcher.search_vector(question, vector, k, intent.filters, intent.boost_doc_type)
         answer = answerer.answer(question, vector, result.hits, intent.timeline)
-        applied: dict[str, Any] = dict(intent.filters.active())
-        if intent.boost_doc_type:
-            applied["boost_doc_type"] = intent.boost_doc_type
-        return self.answer_payload(answer, applied)
-
-    def answer_payload(self, answer: Answer, applied: dict[str, Any]) -> dict[str, Any]:
-        citations = []
-        for number, hit in enumerate(answer.citations, start=1):
-            chunk, doc = hit.chunk, hit.document
-            goal = chunk.goal
-            citations.append(
-                {
-                    "id": number,
-                    "document": doc.name,
-                    "doc_id": doc.doc_id,
-                    "title": doc.title,
-                    "year": doc.year,
-                    "district": doc.district,
-                    "doc_type": doc.doc_type,
-                    "unit": chunk.unit,
-                    "page": chunk.pages[0] if chunk.pages else None,
-                    "pages": chunk.pages,
-                    "section": chunk.section,
-                    "goal": {"number": goal.number, "title": goal.title, "level": goal.level}
-                    if goal
-                    else None,
-                    "quote": chunk.text,
-                }
-            )
-        text = " ".join(
-            f"{sentence} " + "".join(f"[{n}]" for n in numbers)
-            for sentence, numbers in answer.sentences
+        return CitedAnswer(
+            question=answer.question,
+            answered=answer.answered,
+            kind=answer.kind,
+            sentences=answer.sentences,
+            citations=[Citation.of_hit(n, hit) for n, hit in enumerate(answer.citations, 1)],
+            applied=Applied(intent.filters, intent.boost_doc_type),
+            timeline=answer.timeline,
+            message=answer.message,
         )
-        if answer.kind == "timeline":
-            text = "\n".join(
-                f"{sentence} " + "".join(f"[{n}]" for n in numbers)
-                for sentence, numbers in answer.sentences
-            )
-        return {
-            "question": answer.question,
-            "answered": answer.answered,
-            "answer": text if answer.answered else (answer.message or ""),
-            "sentences": [{"text": s, "citations": n} for s, n in answer.sentences],
-            "citations": citations,
-            "timeline": answer.timeline,
-            "filters": applied,
-            "kind": answer.kind,
-            "message": answer.message,
-        }
 
-    @staticmethod
-    def format_answer(payload: dict[str, Any]) -> str:
-        """The answer for a terminal: text, then the numbered sources."""
-        lines = [payload["answer"]]
-        for c in payload["citations"]:
-            pages = ",".join(str(p) for p in c["pages"]) or "?"
-            unit = f", {c['unit']}" if c["unit"] else ""
-            lines.append(f"  [{c['id']}] {c['title']}{unit}, s. {pages} — {c['section']}")
-        return "\n".join(lines)
+    # ------------------------------------------------------------------ comparisons
+
+    def compare(
+        self, kind: RecordKind, query: str | None, filters: Filters, limit: int
+    ) -> Comparison:
+        """Linked indicators, goals or budget lines matching the query, in the build in use
+        (read once, so a reload midway cannot mix builds)."""
+        loaded = self.loaded
+        index = loaded.commitments
+        vector: np.ndarray | None = None
+        if query:
+            vector = loaded.encoder.encode_queries([query])[0]
+        found = index.search(kind, query, vector, filters.district, filters.year, limit)
+        return Comparison(query, filters, index, found, loaded.snapshot.documents)
 
     # ------------------------------------------------------------------ input checks
 
     def check_query(self, text: str) -> str:
+        """The question with whitespace collapsed; empty, over-long or wordless is an error."""
         query = " ".join(text.split())
         if not query:
-            raise ApiError(422, "q: the question is empty")
-        if len(query) > self.settings.max_query_chars:
-            limit = self.settings.max_query_chars
-            raise ApiError(422, f"q: the question is {len(query)} characters; at most {limit}")
+            raise InvalidInput("q", "the question is empty")
+        limit = self.settings.max_query_chars
+        if len(text) > limit:
+            raise InvalidInput("q", f"the question is {len(text)} characters; at most {limit}")
         if not re.search(r"\w", query):
-            raise ApiError(422, "q: the question has no words")
+            raise InvalidInput("q", "the question has no words")
         return query
+
+    def check_optional_query(self, text: str | None) -> str | None:
+        """Words to match, whitespace collapsed; None when there are none (list everything)."""
+        limit = self.settings.max_query_chars
+        if text is not None and len(text) > limit:
+            raise InvalidInput("q", f"{len(text)} characters; at most {limit}")
+        return " ".join((text or "").split()) or None
 
     def check_disabled(self, names: list[str]) -> frozenset[str]:
         """Names of filters the caller does not want read from the question."""
-        allowed = {"district", "year", "doc_type", "goal", "unit"}
         cleaned = {n.strip() for n in names if n.strip()}
-        unknown = cleaned - allowed
+        unknown = cleaned - set(FILTER_NAMES)
         if unknown:
-            raise ApiError(
-                422, f"nofilter: unknown filter name(s) {sorted(unknown)}; use {sorted(allowed)}"
+            raise InvalidInput(
+                "nofilter",
+                f"unknown filter name(s) {sorted(unknown)}; use {sorted(FILTER_NAMES)}",
             )
         return frozenset(cleaned)
 
@@ -209,138 +208,93 @@ class Engine:
         """Unknown filter values are errors (naming the field and the values that exist)."""
         facets = self.facets()
         checks = [
-            ("district", filters.district, facets["districts"]),
-            ("doc_type", filters.doc_type, facets["doc_types"] + ["tertialrapport"]),
-            ("unit", filters.unit, facets["units"]),
+            ("district", filters.district, facets.districts),
+            ("doc_type", filters.doc_type, facets.doc_types + list(DOC_TYPE_FILTERS)),
+            ("unit", filters.unit, facets.units),
         ]
         for name, value, known in checks:
             if value is not None and fold(value) not in {fold(v) for v in known}:
-                raise ApiError(
-                    400, f"{name}: unknown value {value!r}; known: {', '.join(known) or 'none'}"
+                raise UnknownValue(
+                    name, f"unknown value {value!r}; known: {', '.join(known) or 'none'}"
                 )
-        if filters.year is not None and filters.year not in facets["years"]:
-            years = ", ".join(str(y) for y in facets["years"])
-            raise ApiError(
-                400, f"year: no reports from {filters.year} in the index; known: {years}"
+        if filters.year is not None and filters.year not in facets.years:
+            years = ", ".join(str(y) for y in facets.years)
+            raise UnknownValue(
+                "year", f"no reports from {filters.year} in the index; known: {years}"
             )
         if filters.goal is not None and not GOAL_NUMBER.match(filters.goal.strip()):
-            raise ApiError(422, f"goal: {filters.goal!r} is not a goal number like 1.3 or 1.3.2")
+            raise InvalidInput("goal", f"{filters.goal!r} is not a goal number like 1.3 or 1.3.2")
         return Filters(
-            district=self._canonical(filters.district, facets["districts"]),
+            district=_canonical(filters.district, facets.districts),
             year=filters.year,
             doc_type=filters.doc_type and fold(filters.doc_type).replace(" ", "-"),
             goal=filters.goal and filters.goal.strip().rstrip("."),
-            unit=self._canonical(filters.unit, facets["units"]),
+            unit=_canonical(filters.unit, facets.units),
         )
-
-    @staticmethod
-    def _canonical(value: str | None, known: list[str]) -> str | None:
-        if value is None:
-            return None
-        return next((k for k in known if fold(k) == fold(value)), value)
 
     # ------------------------------------------------------------------ listings
 
-    def facets(self) -> dict[str, Any]:
+    def facets(self) -> Facets:
         """What the index holds, for filter menus and input checks (computed once per build)."""
         return self.loaded.facets
 
-    # ------------------------------------------------------------------ documents
-
-    def documents(self) -> list[dict[str, Any]]:
+    def documents(self) -> list[DocumentSummary]:
         snapshot = self.snapshot
         counts: dict[str, int] = {}
         for chunk in snapshot.chunks:
             counts[chunk.doc_id] = counts.get(chunk.doc_id, 0) + 1
         return [
-            {
-                "id": d.doc_id,
-                "name": d.name,
-                "title": d.title,
-                "district": d.district,
-                "year": d.year,
-                "doc_type": d.doc_type,
-                "units": d.units,
-                "pages": d.page_count,
-                "chunks": counts.get(d.doc_id, 0),
-                "pdf": f"/api/documents/{d.doc_id}/pdf"
-                if d.name.lower().endswith(".pdf")
-                else None,
-            }
+            DocumentSummary(
+                doc_id=d.doc_id,
+                name=d.name,
+                title=d.title,
+                district=d.district,
+                year=d.year,
+                doc_type=d.doc_type,
+                units=d.units,
+                pages=d.page_count,
+                chunks=counts.get(d.doc_id, 0),
+            )
             for d in sorted(snapshot.documents.values(), key=lambda d: (d.year or 0, d.name))
         ]
 
-    def document(self, doc_id: str) -> dict[str, Any]:
+    def document(self, doc_id: str) -> DocumentSummary:
         for doc in self.documents():
-            if doc["id"] == doc_id:
+            if doc.doc_id == doc_id:
                 return doc
-        raise ApiError(404, f"document {doc_id[:80]!r} not found")
+        raise NotFound(None, f"document {doc_id[:80]!r} not found")
 
-    def document_file(self, doc_id: str) -> tuple[Path, str]:
+    def document_file(self, doc_id: str) -> ReportFile:
         """The file of an indexed document; only names recorded in the index are served."""
         snapshot = self.snapshot
         doc = snapshot.documents.get(doc_id)
         if doc is None:
-            raise ApiError(404, f"document {doc_id[:80]!r} not found")
+            raise NotFound(None, f"document {doc_id[:80]!r} not found")
         corpus = Path(snapshot.manifest.corpus_dir).resolve()
         path = (corpus / doc.name).resolve()
         if path.parent != corpus or not path.is_file():
-            raise ApiError(404, f"the file of document {doc_id!r} is no longer in the corpus")
+            raise NotFound(None, f"the file of document {doc_id!r} is no longer in the corpus")
         media = "application/pdf" if path.suffix.lower() == ".pdf" else "text/plain; charset=utf-8"
-        return path, media
+        return ReportFile(path, media)
 
-    def health(self) -> dict[str, Any]:
+    def health(self) -> Health:
         snapshot = self.snapshot
-        return {
-            "status": "ok",
-            "index_loaded": True,
-            "build": snapshot.build.name,
-            "built_at": snapshot.manifest.built_at,
-            "model": str(snapshot.manifest.model.get("name")),
-            "model_id": snapshot.model_id,
-            "documents": len(snapshot.documents),
-            "chunks": len(snapshot.chunks),
-        }
+        return Health(
+            status="ok",
+            index_loaded=True,
+            build=snapshot.build.name,
+            built_at=snapshot.manifest.built_at,
+            model=str(snapshot.manifest.model.get("name")),
+            model_id=snapshot.model_id,
+            documents=len(snapshot.documents),
+            chunks=len(snapshot.chunks),
+        )
 
-    def hit_payload(self, hit: Hit, query: str, snapshot: Snapshot | None = None) -> dict[str, Any]:
-        """A hit as the API shows it; `snapshot` is the one searched (rows refer to it)."""
-        chunk, doc = hit.chunk, hit.document
-        goal = chunk.goal
-        snapshot = snapshot or self.snapshot
-        also = []
-        for row in hit.also_in:
-            other = snapshot.chunks[row]
-            also.append(
-                {
-                    "document": snapshot.documents[other.doc_id].name,
-                    "unit": other.unit,
-                    "page": other.pages[0] if other.pages else None,
-                }
-            )
-        return {
-            "text": chunk.text,
-            "score": round(hit.score, 4),
-            "document": doc.name,
-            "doc_id": doc.doc_id,
-            "title": doc.title,
-            "district": doc.district,
-            "year": doc.year,
-            "doc_type": doc.doc_type,
-            "unit": chunk.unit,
-            "goal": {"number": goal.number, "title": goal.title, "level": goal.level}
-            if goal
-            else None,
-            "goals": [
-                {"number": g.number, "title": g.title, "level": g.level} for g in chunk.goals
-            ],
-            "section": chunk.section,
-            "page": chunk.pages[0] if chunk.pages else None,
-            "pages": chunk.pages,
-            "kind": chunk.kind,
-            "assessment": chunk.assessment,
-            "highlights": highlight_spans(chunk.text, query, self.searcher.lexical.analyzer),
-            "also_in": also,
-        }
+
+def _canonical(value: str | None, known: list[str]) -> str | None:
+    if value is None:
+        return None
+    return next((k for k in known if fold(k) == fold(value)), value)
 
 
 def open_engine(settings: Settings) -> Engine:

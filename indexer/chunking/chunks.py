@@ -16,18 +16,13 @@ from dataclasses import dataclass
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from indexer.chunking.sentences import sentences_of
+from indexer.labels import DOC_TYPE_NAMES
 from indexer.models import Block, Chunk, DocumentInfo, Section, Table
 
 SEPARATORS = ["\n\n", "\n", ". ", "? ", "! ", "; ", ", ", " ", ""]
 MIN_WORDS = 4
 """Shorter prose ("— Inga data" under an empty heading) says nothing worth finding."""
 ROW_TABLE_HEADS = ("indikator", "aktivitet")
-DOC_TYPE_LABELS = {
-    "verksamhetsplan": "Verksamhetsplan",
-    "tertialrapport-1": "Tertialrapport 1",
-    "tertialrapport-2": "Tertialrapport 2",
-    "verksamhetsberattelse": "Verksamhetsberättelse",
-}
 
 
 @dataclass(frozen=True)
@@ -193,7 +188,7 @@ def _context(info: DocumentInfo, section: Section, params: ChunkParams) -> str:
     """A short line of where the passage sits, prepended to what the model embeds."""
     if not params.context:
         return ""
-    parts = [DOC_TYPE_LABELS.get(info.doc_type or "", info.title)]
+    parts = [DOC_TYPE_NAMES.get(info.doc_type or "", info.title)]
     if info.year:
         parts[0] += f" {info.year}"
     if info.district:

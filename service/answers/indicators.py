@@ -13,17 +13,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from indexer.commitments.records import INDICATOR_FIELDS, Record
 from indexer.commitments.values import Value
+from indexer.labels import DOC_TYPE_NAMES
 from indexer.models import DocumentInfo
 from indexer.structure.metadata import DISTRICTS
-from service.answers.passages import DOC_TYPE_NAMES
 from service.commitments.index import CommitmentIndex, Linked
 from service.commitments.views import report_label
+from service.results import Applied, Citation, CitedAnswer, TimelineEntry
 from service.search.query import DISTRICT_ALIASES, QueryIntent
 from service.settings import IndicatorAnswerParams
 
@@ -60,9 +61,7 @@ class Match:
     score: float
 
 
-def answer_from_rows(
-    question: str, intent: QueryIntent, loaded: LoadedBuild
-) -> dict[str, Any] | None:
+def answer_from_rows(question: str, intent: QueryIntent, loaded: LoadedBuild) -> CitedAnswer | None:
     """`indicator_answer` over a loaded build (what `Engine.ask` calls)."""
     return indicator_answer(
         question,
@@ -81,17 +80,15 @@ def indicator_answer(
     documents: dict[str, DocumentInfo],
     encode: Encode,
     params: IndicatorAnswerParams,
-) -> dict[str, Any] | None:
-    """An answer payload (as from `Engine.ask`) built from an indicator's rows, or None."""
+) -> CitedAnswer | None:
+    """An answer (as from `Engine.ask`) built from an indicator's rows, or None."""
     asks_target, asks_outcome = bool(TARGET_Q.search(question)), bool(OUTCOME_Q.search(question))
     if not (asks_target or asks_outcome or intent.trend):
         return None
     match = best_indicator(question, intent, index, encode, params)
     if match is None:
         return None
-    applied: dict[str, Any] = dict(intent.filters.active())
-    if intent.boost_doc_type:
-        applied["boost_doc_type"] = intent.boost_doc_type
+    applied = Applied(intent.filters, intent.boost_doc_type)
     if intent.trend and len(match.records) >= 2:
         return _series_answer(question, match, documents, applied)
     if not (asks_target or asks_outcome):
@@ -169,8 +166,8 @@ def _value_answer(
     record: Record,
     wanted: list[str],
     documents: dict[str, DocumentInfo],
-    applied: dict[str, Any],
-) -> dict[str, Any]:
+    applied: Applied,
+) -> CitedAnswer:
     """'Årsmål 2021 för andel barn ...: 3,2 % (KF:s årsmål 2,7 %).'"""
     main = next(f for f in wanted if f in record.values)
     extras = [f for f in wanted if f != main and f in record.values]
@@ -190,23 +187,22 @@ def _value_answer(
             + ")"
         )
     sentence += "."
-    return {
-        "question": question,
-        "answered": True,
-        "answer": f"{sentence} [1]",
-        "sentences": [{"text": sentence, "citations": [1]}],
-        "citations": [_citation(1, record, documents)],
-        "timeline": None,
-        "filters": applied,
-        "kind": "indicator",
-        "message": None,
-    }
+    return CitedAnswer(
+        question=question,
+        answered=True,
+        kind="indicator",
+        sentences=[(sentence, [1])],
+        citations=[_citation(1, record, documents)],
+        applied=applied,
+    )
 
 
 def _series_answer(
-    question: str, match: Match, documents: dict[str, DocumentInfo], applied: dict[str, Any]
-) -> dict[str, Any]:
-    sentences, timeline, citations = [], [], []
+    question: str, match: Match, documents: dict[str, DocumentInfo], applied: Applied
+) -> CitedAnswer:
+    sentences: list[tuple[str, list[int]]] = []
+    timeline: list[TimelineEntry] = []
+    citations: list[Citation] = []
     previous_name = ""
     for number, record in enumerate(match.records, start=1):
         figures = [
@@ -217,30 +213,28 @@ def _series_answer(
         if record.name != previous_name:
             text = f"{record.name}: {text}"
             previous_name = record.name
-        sentences.append({"text": f"{label}: {text}.", "citations": [number]})
+        sentences.append((f"{label}: {text}.", [number]))
         timeline.append(
-            {
-                "year": record.year,
-                "doc_type": record.doc_type,
-                "title": documents[record.doc_id].title if record.doc_id in documents else label,
-                "label": label,
-                "text": text,
-                "citation": number,
-                "figures": [v.text for _, v in _ordered(record.values)],
-            }
+            TimelineEntry(
+                year=record.year,
+                doc_type=record.doc_type,
+                title=documents[record.doc_id].title if record.doc_id in documents else label,
+                label=label,
+                text=text,
+                citation=number,
+                figures=[v.text for _, v in _ordered(record.values)],
+            )
         )
         citations.append(_citation(number, record, documents))
-    return {
-        "question": question,
-        "answered": True,
-        "answer": "\n".join(f"{s['text']} [{s['citations'][0]}]" for s in sentences),
-        "sentences": sentences,
-        "citations": citations,
-        "timeline": timeline,
-        "filters": applied,
-        "kind": "timeline",
-        "message": None,
-    }
+    return CitedAnswer(
+        question=question,
+        answered=True,
+        kind="timeline",
+        sentences=sentences,
+        citations=citations,
+        applied=applied,
+        timeline=timeline,
+    )
 
 
 def _ordered(values: dict[str, Value]) -> list[tuple[str, Value]]:
@@ -263,24 +257,23 @@ def _when(record: Record) -> str:
     return str(record.year or "")
 
 
-def _citation(number: int, record: Record, documents: dict[str, DocumentInfo]) -> dict[str, Any]:
+def _citation(number: int, record: Record, documents: dict[str, DocumentInfo]) -> Citation:
     doc = documents.get(record.doc_id)
-    goal = record.goal
-    return {
-        "id": number,
-        "document": doc.name if doc else record.doc_id,
-        "doc_id": record.doc_id,
-        "title": doc.title if doc else report_label(record),
-        "year": record.year,
-        "district": record.district,
-        "doc_type": record.doc_type,
-        "unit": record.unit,
-        "page": record.page,
-        "pages": record.pages,
-        "section": record.section,
-        "goal": {"number": goal.number, "title": goal.title, "level": goal.level} if goal else None,
-        "quote": row_quote(record),
-    }
+    return Citation(
+        id=number,
+        document=doc.name if doc else record.doc_id,
+        doc_id=record.doc_id,
+        title=doc.title if doc else report_label(record),
+        year=record.year,
+        district=record.district,
+        doc_type=record.doc_type,
+        unit=record.unit,
+        page=record.page,
+        pages=record.pages,
+        section=record.section,
+        goal=record.goal,
+        quote=row_quote(record),
+    )
 
 
 def row_quote(record: Record) -> str:

@@ -12,29 +12,18 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
 from indexer.chunking.sentences import figures
+from indexer.labels import DOC_TYPE_NAMES, DOC_TYPE_ORDER
 from indexer.models import DocumentInfo
+from service.results import TimelineEntry
 from service.search.lexical import LexicalIndex, looks_english
 from service.search.retrieval import Hit
 from service.search.snapshot import Snapshot
 from service.settings import AnswerParams
 
-DOC_TYPE_ORDER = {
-    "verksamhetsplan": 0,
-    "tertialrapport-1": 1,
-    "tertialrapport-2": 2,
-    "verksamhetsberattelse": 3,
-}
-DOC_TYPE_NAMES = {
-    "verksamhetsplan": "Verksamhetsplan",
-    "tertialrapport-1": "Tertialrapport 1",
-    "tertialrapport-2": "Tertialrapport 2",
-    "verksamhetsberattelse": "Verksamhetsberättelse",
-}
 NOT_FOUND = "Hittade inget svar i rapporterna."
 AMOUNT_Q = re.compile(
     r"\b(vad kostade|vad kostar|vad kostade|hur mycket (pengar|kostade|kostar|söktes|fick)|"
@@ -75,7 +64,7 @@ class Answer:
     kind: str
     sentences: list[tuple[str, list[int]]] = field(default_factory=list)
     citations: list[Hit] = field(default_factory=list)
-    timeline: list[dict[str, Any]] | None = None
+    timeline: list[TimelineEntry] | None = None
     message: str | None = None
 
 
@@ -210,15 +199,15 @@ class Answerer:
             doc = c.hit.document
             label = f"{doc.year or ''} {DOC_TYPE_NAMES.get(doc.doc_type or '', doc.title)}".strip()
             timeline.append(
-                {
-                    "year": doc.year,
-                    "doc_type": doc.doc_type,
-                    "title": doc.title,
-                    "label": label,
-                    "text": c.text,
-                    "citation": number,
-                    "figures": figures(c.text),
-                }
+                TimelineEntry(
+                    year=doc.year,
+                    doc_type=doc.doc_type,
+                    title=doc.title,
+                    label=label,
+                    text=c.text,
+                    citation=number,
+                    figures=figures(c.text),
+                )
             )
             sentences.append((f"{label}: {c.text}", [number]))
         return Answer(

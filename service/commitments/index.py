@@ -17,10 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from indexer.commitments.records import Record, RecordKind
+from indexer.labels import DOC_TYPE_ORDER
 from indexer.lexical.analysis import Analyzer, build_vocabulary
 from indexer.models import Goal
 from indexer.structure.metadata import fold
-from service.answers.passages import DOC_TYPE_ORDER
 from service.commitments.linking import Group, Item, items_of, link
 from service.search.snapshot import Snapshot
 from service.settings import CommitmentParams, LinkParams

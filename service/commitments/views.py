@@ -1,29 +1,21 @@
-"""Linked commitments as JSON: indicator series, goals side by side, budget lines over reports.
+"""Linked commitments as typed views: indicator series, goals side by side, budget lines.
 
-Every entry carries its source (report, page, a link that opens the PDF at that page, heading
-path and goal) so each cell of a comparison table can point at where it was read.
+Every entry keeps its record, so each cell of a comparison table can point at where it was read
+(report, page, heading path and goal); `service.api.schemas` turns the views into JSON.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from dataclasses import dataclass
 
-from indexer.commitments.records import INDICATOR_FIELDS, Record
-from indexer.commitments.values import Value
-from indexer.models import DocumentInfo, Goal
-from service.answers.passages import DOC_TYPE_NAMES
+from indexer.commitments.records import Record
+from indexer.labels import DOC_TYPE_NAMES
+from indexer.models import DocumentInfo
 from service.commitments.index import CommitmentIndex, Found, Linked, budget_table_type
+from service.search.snapshot import Filters
 
 Documents = dict[str, DocumentInfo]
-
-
-def value_json(value: Value | None) -> dict[str, Any] | None:
-    return value.as_dict() if value is not None else None
-
-
-def goal_json(goal: Goal | None) -> dict[str, Any] | None:
-    return {"number": goal.number, "title": goal.title, "level": goal.level} if goal else None
 
 
 def report_label(record: Record) -> str:
@@ -32,149 +24,154 @@ def report_label(record: Record) -> str:
     return f"{name} {record.year or ''}".strip()
 
 
-def source_json(record: Record, documents: Documents) -> dict[str, Any]:
-    """Where a record was read: report, page(s), a link to the page, headings and goal."""
-    doc = documents.get(record.doc_id)
-    name = doc.name if doc else record.doc_id
-    pdf = name.lower().endswith(".pdf")
-    return {
-        "year": record.year,
-        "document": name,
-        "doc_id": record.doc_id,
-        "doc_type": record.doc_type,
-        "report": report_label(record),
-        "unit": record.unit,
-        "page": record.page,
-        "pages": record.pages,
-        "url": f"/api/documents/{record.doc_id}/pdf"
-        + (f"#page={record.page}" if record.page else "")
-        if pdf
-        else None,
-        "section": record.section,
-        "goal": goal_json(record.goal),
-    }
+@dataclass(frozen=True)
+class Source:
+    """A record with where it was read: the report's file name and label."""
+
+    record: Record
+    document: str
+    report: str
+
+    @classmethod
+    def of(cls, record: Record, documents: Documents) -> Source:
+        doc = documents.get(record.doc_id)
+        return cls(record, doc.name if doc else record.doc_id, report_label(record))
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.document.lower().endswith(".pdf")
 
 
-def indicator_figures(record: Record) -> dict[str, Any]:
-    """An indicator row's figures, period, column labels and analysis."""
-    return {
-        "name": record.name,
-        "period": record.period,
-        **{field: value_json(record.values.get(field)) for field in INDICATOR_FIELDS},
-        "previous_label": record.labels.get("previous"),
-        "labels": record.labels,
-        "analysis": record.analysis,
-    }
+@dataclass(frozen=True)
+class IndicatorPoint:
+    source: Source
+    match_score: float | None
 
 
-def indicator_json(index: CommitmentIndex, found: Found, documents: Documents) -> dict[str, Any]:
+@dataclass(frozen=True)
+class IndicatorSeries:
+    """One indicator with its values in every report, oldest first."""
+
+    id: str
+    latest: Record
+    names: list[str]
+    measure: str | None
+    score: float | None
+    series: list[IndicatorPoint]
+
+
+@dataclass(frozen=True)
+class GoalIndicator:
+    record: Record
+    series_id: str | None
+
+
+@dataclass(frozen=True)
+class GoalYear:
+    """A goal as one report writes it, with what the report puts under it."""
+
+    source: Source
+    match_score: float | None
+    expected_results: list[Record]
+    activities: list[Record]
+    indicators: list[GoalIndicator]
+
+
+@dataclass(frozen=True)
+class GoalSeries:
+    id: str
+    latest: Record
+    score: float | None
+    years: list[GoalYear]
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    id: str
+    latest: Record
+    table_type: str
+    score: float | None
+    entries: list[Source]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Groups found for a query in one build, with what is needed to describe them."""
+
+    query: str | None
+    filters: Filters
+    index: CommitmentIndex
+    found: list[Found]
+    documents: Documents
+
+    def indicators(self) -> list[IndicatorSeries]:
+        return [indicator_series(self.index, f, self.documents) for f in self.found]
+
+    def goals(self) -> list[GoalSeries]:
+        return [goal_series(self.index, f, self.documents) for f in self.found]
+
+    def budget(self) -> list[BudgetLine]:
+        return [budget_line(self.index, f, self.documents) for f in self.found]
+
+
+def indicator_series(index: CommitmentIndex, found: Found, documents: Documents) -> IndicatorSeries:
     """One indicator with its series over the reports, oldest first."""
     group = found.group
     series = [
-        {
-            **source_json(index.records[row], documents),
-            **indicator_figures(index.records[row]),
-            "match_score": _score(score),
-        }
+        IndicatorPoint(Source.of(index.records[row], documents), _score(score))
         for row, score in index.rows(group)
     ]
-    latest = index.latest(group)
-    return {
-        "id": group.id,
-        "name": latest.name,
-        "names": list(dict.fromkeys(entry["name"] for entry in series)),
-        "district": latest.district,
-        "unit": latest.unit,
-        "measure": _measure([index.records[row] for row, _ in index.rows(group)]),
-        "score": found.score,
-        "series": series,
-    }
+    return IndicatorSeries(
+        id=group.id,
+        latest=index.latest(group),
+        names=list(dict.fromkeys(point.source.record.name for point in series)),
+        measure=_measure(group_records(index, group)),
+        score=found.score,
+        series=series,
+    )
 
 
-def goal_group_json(index: CommitmentIndex, found: Found, documents: Documents) -> dict[str, Any]:
+def goal_series(index: CommitmentIndex, found: Found, documents: Documents) -> GoalSeries:
     """One goal as written in each report, with what each report put under it, oldest first."""
     group = found.group
-    latest = index.latest(group)
-    return {
-        "id": group.id,
-        "title": latest.name,
-        "level": latest.level,
-        "district": latest.district,
-        "unit": latest.unit,
-        "score": found.score,
-        "years": [_goal_entry(index, row, score, documents) for row, score in index.rows(group)],
-    }
+    return GoalSeries(
+        id=group.id,
+        latest=index.latest(group),
+        score=found.score,
+        years=[_goal_year(index, row, score, documents) for row, score in index.rows(group)],
+    )
 
 
-def _goal_entry(
+def _goal_year(
     index: CommitmentIndex, row: int, score: float | None, documents: Documents
-) -> dict[str, Any]:
-    record = index.records[row]
+) -> GoalYear:
     children = [index.records[r] for r in index.children(row)]
     indicators = []
     for child_row in index.children(row):
         child = index.records[child_row]
         if child.kind == "indicator":
             series = index.indicator_of_row.get(child_row)
-            indicators.append(
-                {
-                    **indicator_figures(child),
-                    "page": child.page,
-                    "series_id": series.id if series else None,
-                }
-            )
-    return {
-        **source_json(record, documents),
-        "number": record.number,
-        "title": record.name,
-        "level": record.level,
-        "path": [goal_json(g) for g in record.goals],
-        "match_score": _score(score),
-        "assessment": record.assessment,
-        "analysis": record.analysis,
-        "expected_results": [
-            {"text": c.name, "page": c.page} for c in children if c.kind == "expected_result"
-        ],
-        "activities": [
-            {
-                "name": c.name,
-                "start": c.start,
-                "end": c.end,
-                "deviation": c.deviation,
-                "analysis": c.analysis,
-                "page": c.page,
-            }
-            for c in children
-            if c.kind == "activity"
-        ],
-        "indicators": indicators,
-    }
+            indicators.append(GoalIndicator(child, series.id if series else None))
+    return GoalYear(
+        source=Source.of(index.records[row], documents),
+        match_score=_score(score),
+        expected_results=[c for c in children if c.kind == "expected_result"],
+        activities=[c for c in children if c.kind == "activity"],
+        indicators=indicators,
+    )
 
 
-def budget_json(index: CommitmentIndex, found: Found, documents: Documents) -> dict[str, Any]:
+def budget_line(index: CommitmentIndex, found: Found, documents: Documents) -> BudgetLine:
     """One budget line in each report that has it, oldest first."""
     group = found.group
     latest = index.latest(group)
-    return {
-        "id": group.id,
-        "name": latest.name,
-        "parent": latest.parent,
-        "table_type": budget_table_type(latest),
-        "district": latest.district,
-        "score": found.score,
-        "entries": [_budget_entry(r, documents) for r in _distinct(group_records(index, group))],
-    }
-
-
-def _budget_entry(record: Record, documents: Documents) -> dict[str, Any]:
-    return {
-        **source_json(record, documents),
-        "name": record.name,
-        "table": record.table,
-        "parent": record.parent,
-        "values": {field: value.as_dict() for field, value in record.values.items()},
-        "labels": record.labels,
-    }
+    return BudgetLine(
+        id=group.id,
+        latest=latest,
+        table_type=budget_table_type(latest),
+        score=found.score,
+        entries=[Source.of(r, documents) for r in _distinct(group_records(index, group))],
+    )
 
 
 def _distinct(records: list[Record]) -> list[Record]:

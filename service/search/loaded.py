@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from service.answers.passages import Answerer
 from service.commitments.index import CommitmentIndex, build_commitment_index
+from service.results import FacetGoal, Facets
 from service.search.lexical import LexicalIndex
 from service.search.query import Vocabulary
 from service.search.retrieval import QueryEncoder, Searcher
@@ -30,7 +30,7 @@ class LoadedBuild:
     searcher: Searcher
     answerer: Answerer
     commitments: CommitmentIndex
-    facets: dict[str, Any]
+    facets: Facets
     vocabulary: Vocabulary
     tuning: Tuning
 
@@ -59,39 +59,33 @@ def load_build(snapshot: Snapshot, encoder: QueryEncoder, tuning: Tuning) -> Loa
         commitments=build_commitment_index(snapshot, tuning.commitments),
         facets=facets,
         vocabulary=Vocabulary(
-            districts=frozenset(facets["districts"]),
-            years=frozenset(facets["years"]),
-            units=tuple(facets["units"]),
+            districts=frozenset(facets.districts),
+            years=frozenset(facets.years),
+            units=tuple(facets.units),
         ),
         tuning=tuning,
     )
 
 
-def build_facets(snapshot: Snapshot) -> dict[str, Any]:
+def build_facets(snapshot: Snapshot) -> Facets:
     """Districts, years, report types, units and goals (number and title per year) of a build."""
     docs = list(snapshot.documents.values())
-    goals: dict[tuple[str, int | None], dict[str, Any]] = {}
+    goals: dict[tuple[str, int | None], FacetGoal] = {}
     for chunk in snapshot.chunks:
         year = snapshot.documents[chunk.doc_id].year
         for goal in chunk.goals:
             if goal.number:
                 goals.setdefault(
-                    (goal.number, year),
-                    {
-                        "number": goal.number,
-                        "title": goal.title,
-                        "year": year,
-                        "level": goal.level,
-                    },
+                    (goal.number, year), FacetGoal(goal.number, goal.title, year, goal.level)
                 )
-    ordered = sorted(goals.values(), key=lambda g: (g["year"] or 0, _number_key(g["number"])))
-    return {
-        "districts": sorted({d.district for d in docs if d.district}),
-        "years": sorted({d.year for d in docs if d.year}),
-        "doc_types": sorted({d.doc_type for d in docs if d.doc_type}),
-        "units": sorted({u for d in docs for u in d.units}),
-        "goals": ordered,
-    }
+    ordered = sorted(goals.values(), key=lambda g: (g.year or 0, _number_key(g.number)))
+    return Facets(
+        districts=sorted({d.district for d in docs if d.district}),
+        years=sorted({d.year for d in docs if d.year}),
+        doc_types=sorted({d.doc_type for d in docs if d.doc_type}),
+        units=sorted({u for d in docs for u in d.units}),
+        goals=ordered,
+    )
 
 
 def _number_key(number: str) -> tuple[int, ...]:

@@ -9,7 +9,7 @@ goal" want the plan's target beside the follow-up. Two or more years, or words s
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from indexer.structure.metadata import DISTRICTS, fold
 from service.search.snapshot import Filters
@@ -56,10 +56,8 @@ TREND = re.compile(
 class QueryIntent:
     filters: Filters
     boost_doc_type: str | None = None
-    years_mentioned: list[int] = field(default_factory=list)
     trend: bool = False
     timeline: bool = False
-    read_from_question: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -80,7 +78,6 @@ def understand(
     """
     folded = f" {fold(question)} "
     lower = question.lower()
-    found: dict[str, object] = {}
     vocab = Vocabulary(
         districts=frozenset() if "district" in disable else vocab.districts,
         years=frozenset() if "year" in disable else vocab.years,
@@ -88,23 +85,17 @@ def understand(
     )
 
     district = given.district or _district(folded, vocab)
-    if district and not given.district:
-        found["district"] = district
     years = sorted({int(y) for y in YEAR.findall(question)})
     known_years = [y for y in years if y in vocab.years]
     trend = bool(TREND.search(question)) or len(years) >= 2
     year = given.year
     if year is None and len(known_years) == 1 and not trend:
         year = known_years[0]
-        found["year"] = year
     goal = given.goal
     goal_match = None if "goal" in disable else GOAL.search(question)
     if goal is None and goal_match:
         goal = goal_match.group(1)
-        found["goal"] = goal
     unit = given.unit or _unit(folded, vocab)
-    if unit and not given.unit:
-        found["unit"] = unit
     doc_type = given.doc_type
     boost = None
     if doc_type is None and "doc_type" not in disable:
@@ -116,10 +107,8 @@ def understand(
     return QueryIntent(
         filters=filters,
         boost_doc_type=boost,
-        years_mentioned=years,
         trend=trend,
         timeline=timeline,
-        read_from_question=found,
     )
 
 

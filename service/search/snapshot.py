@@ -27,7 +27,6 @@ class Filters:
     doc_type: str | None = None
     goal: str | None = None
     unit: str | None = None
-    doc_id: str | None = None
 
     def active(self) -> dict[str, object]:
         return {k: v for k, v in self.__dict__.items() if v is not None}

@@ -201,7 +201,9 @@ def test_every_endpoint_answers_errors_in_one_shape(client: TestClient) -> None:
                 assert_error(response)
         allowed = {m.upper() for m in operations}
         wrong = next(m for m in ("DELETE", "PUT", "PATCH") if m not in allowed)
-        assert_error(client.request(wrong, url), 405)
+        # A decoded %2F leaves no route to match (404); on the route itself the method is 405.
+        assert_error(client.request(wrong, url))
+        assert_error(client.request(wrong, path.replace("{doc_id}", DOC_ID)), 405)
     assert_error(client.get("/api/no-such-endpoint"), 404)
     assert_error(client.get("/no-such-page.html"), 404)
 
@@ -523,3 +525,172 @@ def test_cors_is_closed_unless_configured(client: TestClient, served: Served) ->
             "/api/search", params={"q": "budget"}, headers={"origin": "https://evil.example"}
         )
         assert "access-control-allow-origin" not in other.headers
+
+
+# ----------------------------------------------------------------------------- the CLI
+
+
+@pytest.fixture
+def cli_env(served: Served, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The CLI reading the same index and model as the served app."""
+    monkeypatch.setenv("RAPPORTSOK_INDEX_DIR", str(served.settings.index_dir))
+    monkeypatch.setenv("RAPPORTSOK_MODEL", served.settings.model)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+CLI_REFUSALS: list[tuple[list[str], dict[str, Any], int]] = [
+    (
+        ["search", "placering", "--district", "Atlantis"],
+        {"q": "placering", "district": "Atlantis"},
+        400,
+    ),
+    (["search", "placering", "--year", "2019"], {"q": "placering", "year": 2019}, 400),
+    (["search", "placering", "--doc-type", "roman"], {"q": "placering", "doc_type": "roman"}, 400),
+    (["search", "placering", "--goal", "abc"], {"q": "placering", "goal": "abc"}, 422),
+    (["search", "   "], {"q": "   "}, 422),
+    (["search", "?!… –"], {"q": "?!… –"}, 422),
+    (["ask", "placering", "--unit", "Okänd enhet"], {"q": "placering", "unit": "Okänd enhet"}, 400),
+]
+
+
+@pytest.mark.parametrize(("argv", "params", "status"), CLI_REFUSALS)
+@pytest.mark.usefixtures("cli_env")
+def test_the_cli_refuses_what_the_api_refuses_with_the_same_message(
+    client: TestClient,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    params: dict[str, Any],
+    status: int,
+) -> None:
+    expected = assert_error(client.get("/api/search", params=params), status)["error"]
+    assert cli.main(argv) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == f"rapportsok: {expected}\n"
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_the_cli_prints_the_api_json(
+    client: TestClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    params = {"q": "ekonomisk hushållning budget", "k": 3}
+    assert cli.main(["search", str(params["q"]), "--k", "3", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == client.get("/api/search", params=params).json()
+    assert cli.main(["ask", "Vad gör förskolan?", "--json"]) == 0
+    answer = client.post("/api/ask", json={"question": "Vad gör förskolan?"}).json()
+    assert json.loads(capsys.readouterr().out) == answer
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_the_cli_prints_hits_and_answers_for_a_terminal(
+    client: TestClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hits = client.get("/api/search", params={"q": "ekonomisk hushållning budget", "k": 2}).json()
+    assert cli.main(["search", "ekonomisk hushållning budget", "--k", "2"]) == 0
+    out = capsys.readouterr().out
+    assert f"[1] {hits['hits'][0]['score']:.3f} {hits['hits'][0]['title']}" in out
+    assert "Inga träffar" not in out
+    answer = client.post("/api/ask", json={"question": "Vad gör förskolan?"}).json()
+    assert cli.main(["ask", "Vad gör förskolan?"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == answer["answer"].splitlines()[0]
+    assert len([line for line in lines if line.startswith("  [")]) == len(answer["citations"])
+
+
+# ----------------------------------------------------------------------------- the schema
+
+
+def operations(client: TestClient) -> dict[str, dict[str, Any]]:
+    paths: dict[str, dict[str, Any]] = client.get("/openapi.json").json()["paths"]
+    return {f"{m.upper()} {p}": op for p, ops in paths.items() for m, op in ops.items()}
+
+
+def parameter(operation: dict[str, Any], name: str) -> dict[str, Any]:
+    found: dict[str, Any] = next(p for p in operation["parameters"] if p["name"] == name)
+    return found
+
+
+def test_the_schema_lists_the_values_the_index_holds(client: TestClient) -> None:
+    facets = client.get("/api/facets").json()
+    search = operations(client)["GET /api/search"]
+    assert parameter(search, "district")["schema"]["enum"] == facets["districts"]
+    assert parameter(search, "year")["schema"]["enum"] == facets["years"]
+    assert parameter(search, "doc_type")["schema"]["enum"] == [
+        *facets["doc_types"],
+        "tertialrapport",
+    ]
+    for path in ("/api/indicators", "/api/goals", "/api/budget"):
+        district = parameter(operations(client)[f"GET {path}"], "district")
+        assert district["schema"]["enum"] == facets["districts"]
+    # This index has no units: a unit filter can only be refused, so it is not offered.
+    assert facets["units"] == []
+    assert "unit" not in {p["name"] for p in search["parameters"]}
+
+
+def test_the_schema_states_the_checks_on_the_question(client: TestClient) -> None:
+    q = parameter(operations(client)["GET /api/search"], "q")["schema"]
+    assert q["minLength"] == 1 and q["maxLength"] == 500 and q["pattern"] == r"\w"
+    components = client.get("/openapi.json").json()["components"]["schemas"]
+    assert components["AskIn"]["properties"]["question"]["maxLength"] == 500
+    goal = parameter(operations(client)["GET /api/search"], "goal")["schema"]
+    pattern = next(o["pattern"] for o in goal["anyOf"] if o.get("type") == "string")
+    assert re.search(pattern, " 1.3.2 ") and not re.search(pattern, "abc")
+
+
+def test_every_refusal_a_route_can_give_is_documented_in_the_error_shape(
+    client: TestClient,
+) -> None:
+    found = operations(client)
+    expected = {
+        "GET /api/search": {"400", "414", "422", "429"},
+        "POST /api/ask": {"400", "413", "414", "422", "429"},
+        "GET /api/documents/{doc_id}": {"404", "414", "422", "429"},
+        "GET /api/documents/{doc_id}/pdf": {"404", "414", "422", "429"},
+        "GET /api/goals": {"400", "414", "422", "429"},
+        "POST /api/admin/reload": {"403", "413", "414", "429"},
+        "GET /health": {"414"},
+    }
+    for name, codes in expected.items():
+        responses = found[name]["responses"]
+        assert codes <= set(responses), (name, set(responses))
+        for code in codes:
+            schema = responses[code]["content"]["application/json"]["schema"]
+            assert schema == {"$ref": "#/components/schemas/ErrorBody"}, (name, code)
+    assert not any("401" in op["responses"] for op in found.values())
+
+
+def test_401_is_documented_when_a_token_is_required(served: Served) -> None:
+    with client_for(served, read_token=SecretStr(READ_TOKEN)) as guarded:
+        found = operations(guarded)
+    assert all("401" in op["responses"] for name, op in found.items() if " /api/" in name)
+
+
+def test_a_method_a_route_does_not_allow_gets_405_with_allow(client: TestClient) -> None:
+    paths: dict[str, dict[str, Any]] = client.get("/openapi.json").json()["paths"]
+    for path, methods in paths.items():
+        url = path.replace("{doc_id}", DOC_ID)
+        for wrong in ("TRACE", "OPTIONS", "PUT"):
+            response = client.request(wrong, url)
+            assert_error(response, 405)
+            allowed = {m.strip().lower() for m in response.headers["allow"].split(",")}
+            assert allowed - {"head"} == set(methods), (wrong, path, allowed)
+
+
+def test_facets_give_the_report_type_labels_in_the_order_of_a_year(client: TestClient) -> None:
+    labels = client.get("/api/facets").json()["doc_type_labels"]
+    assert [label["code"] for label in labels] == [
+        "verksamhetsplan",
+        "tertialrapport-1",
+        "tertialrapport-2",
+        "tertialrapport",
+        "verksamhetsberattelse",
+    ]
+    assert labels[1] == {
+        "code": "tertialrapport-1",
+        "name": "Tertialrapport 1",
+        "short": "T1",
+        "covers": ["tertialrapport-1"],
+    }
+    assert labels[3]["covers"] == ["tertialrapport-1", "tertialrapport-2"]

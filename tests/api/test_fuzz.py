@@ -1,4 +1,4 @@
-"""A short, seeded schemathesis run over the in-process app: no 5xx, every response as documented.
+"""Short, seeded schemathesis runs over the app: no 5xx, every response as documented.
 
 `make fuzz` runs the same fuzzer (scripts/fuzz.py) longer, over the real index and model.
 """
@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 import schemathesis
+from fastapi import FastAPI
 
 from service.api.app import create_app
 from service.engine import Engine
@@ -36,12 +37,16 @@ def load_fuzzer() -> ModuleType:
 
 
 @pytest.fixture(scope="module")
-def schema(one_report: OneReport) -> Iterator[Any]:
+def app(one_report: OneReport) -> Iterator[FastAPI]:
     settings = one_report.settings
     with pytest.MonkeyPatch.context() as patch:
         use_fake_encoder(patch, FakeEncoder())
-        app = create_app(settings, engine=Engine(settings))
-        yield schemathesis.openapi.from_asgi("/openapi.json", app)
+        yield create_app(settings, engine=Engine(settings))
+
+
+@pytest.fixture(scope="module")
+def schema(app: FastAPI) -> Any:
+    return schemathesis.openapi.from_asgi("/openapi.json", app)
 
 
 def test_fuzzing_finds_no_server_error_and_no_schema_violation(schema: Any) -> None:
@@ -80,3 +85,14 @@ def test_limit_answers_are_documented(
     response = case.call()
     assert response.status_code in (413, 414)
     case.validate_response(response, checks=load_fuzzer().CHECKS)
+
+
+def test_the_schemathesis_command_with_every_check_finds_nothing(app: FastAPI) -> None:
+    """What `make fuzz` runs (coverage, fuzzing and stateful phases, `--checks all`), shorter."""
+    fuzzer = load_fuzzer()
+    with fuzzer.served(app) as url:
+        run = fuzzer.run_checks_all(url, examples=5, run_seed=20240501, methods=("GET", "POST"))
+    assert run.report["failures"] == [], run.report["failures"]
+    assert run.errors == 0 and run.exit_code == 0
+    assert run.report["operations"]["tested"] == 11
+    assert run.report["test_cases"]["generated"] >= 5 * 11

@@ -492,9 +492,10 @@ def test_a_search_keeps_its_snapshot_across_a_reload(
     write_report(corpus, "d.txt", "Biblioteket", paragraphs=1)
     build_fake_index(corpus, index_dir)
     assert engine.reload()
-    payload = engine.search_payload(result)
-    hit = next(h for h in payload["hits"] if h["text"] == shared.chunk.text)
-    assert {hit["document"], *(c["document"] for c in hit["also_in"])} == {"a.txt", "b.txt"}
+    found = engine.passages(result)
+    passage = next(p for p in found.passages if p.hit.chunk.text == shared.chunk.text)
+    copies = {c.document for c in passage.also_in}
+    assert {passage.hit.document.name, *copies} == {"a.txt", "b.txt"}
 
 
 def test_searches_during_rebuilds_and_reloads_all_succeed(
@@ -508,7 +509,7 @@ def test_searches_during_rebuilds_and_reloads_all_succeed(
     def client(question: str) -> None:
         while not stop.is_set():
             try:
-                engine.search_payload(engine.search(question, k=5))
+                engine.passages(engine.search(question, k=5))
                 engine.ask(question)
                 answered[0] += 1
             except Exception as exc:  # every failure is what this test looks for

@@ -103,13 +103,13 @@ def test_a_request_keeps_the_whole_build_it_started_with(
     build_fake_index(corpus, index_dir)
     engine = engine_over(tmp_path, index_dir, monkeypatch)
     held = engine.loaded
-    before = (held.snapshot.build, len(held.snapshot.documents), held.facets["units"])
+    before = (held.snapshot.build, len(held.snapshot.documents), held.facets.units)
     (corpus / "c.txt").write_text(report_text(TITLE, "Parkerna"), encoding="utf-8")
     build_fake_index(corpus, index_dir)
     assert engine.reload()
     current = engine.loaded
     assert current.build != held.build
-    assert (held.snapshot.build, len(held.snapshot.documents), held.facets["units"]) == before
+    assert (held.snapshot.build, len(held.snapshot.documents), held.facets.units) == before
     assert held.searcher.snapshot is held.snapshot and held.answerer.snapshot is held.snapshot
     assert held.commitments is not current.commitments
     assert len(current.snapshot.documents) == 3
