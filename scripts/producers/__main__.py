@@ -7,8 +7,8 @@ Reads the text versions (default ../shared/corpus/txt next to the checkout), tur
 structure (headings, paragraphs, lists, tables, title blocks) and writes
 DIR/<producer>/<stem>.pdf for every producer:
 
-  libreoffice  DOCX with Word styles and tables, exported by `soffice --headless --convert-to pdf`
-  chromium     HTML printed by headless Chromium (serif font, browser header and footer)
+  libreoffice  DOCX (kept in DIR/libreoffice/source/) with Word styles and tables, exported by `soffice --headless --convert-to pdf`
+  chromium     HTML (kept in DIR/chromium/source/) printed by headless Chromium (serif font, browser header and footer)
   scanned      the LibreOffice PDF rasterised at 200 dpi (pdftoppm) and rebuilt as an
                image-only PDF (img2pdf): no text layer at all
 """
@@ -47,11 +47,41 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", help="only reports whose stem contains this")
     parser.add_argument("--dpi", type=int, default=200, help="resolution of the scanned version")
     parser.add_argument("--check", action="store_true", help="only check that the tools exist")
+    parser.add_argument(
+        "--structure",
+        action="store_true",
+        help="print the structure read from the text versions as JSON and stop (no tools needed)",
+    )
     args = parser.parse_args(argv)
 
     from scripts.producers import tools
 
     producers = args.producer or list(PRODUCERS)
+    if not args.check:
+        if not args.txt.is_dir():
+            print(
+                f"producers: no text versions at {args.txt}; give the folder of the reports' "
+                ".txt files with --txt DIR",
+                file=sys.stderr,
+            )
+            return 2
+        from scripts.producers.structure import parse_report, text_versions
+
+        sources = [
+            p
+            for p in text_versions(args.txt)
+            if not args.only or any(o in p.stem for o in args.only)
+        ]
+        if not sources:
+            print(f"producers: no .txt files in {args.txt}", file=sys.stderr)
+            return 2
+        if args.structure:
+            import json
+
+            from scripts.producers.structure import as_json
+
+            print(json.dumps([as_json(parse_report(p)) for p in sources], ensure_ascii=False))
+            return 0
     try:
         found = tools.require(producers)
     except ToolMissing as exc:
@@ -61,22 +91,6 @@ def main(argv: list[str] | None = None) -> int:
         for name, path in found.items():
             print(f"{name}: {path}")
         return 0
-    if not args.txt.is_dir():
-        print(
-            f"producers: no text versions at {args.txt}; give the folder of the reports' "
-            ".txt files with --txt DIR",
-            file=sys.stderr,
-        )
-        return 2
-
-    from scripts.producers.structure import parse_report, text_versions
-
-    sources = [
-        p for p in text_versions(args.txt) if not args.only or any(o in p.stem for o in args.only)
-    ]
-    if not sources:
-        print(f"producers: no .txt files in {args.txt}", file=sys.stderr)
-        return 2
     failures = 0
     for source in sources:
         report = parse_report(source)

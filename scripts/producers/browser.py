@@ -147,7 +147,8 @@ def produce(report: Report, out_pdf: Path, chromium: str) -> Path:
     from playwright.sync_api import sync_playwright
 
     out_pdf.parent.mkdir(parents=True, exist_ok=True)
-    page_html = out_pdf.with_suffix(".html")
+    page_html = out_pdf.parent / "source" / f"{out_pdf.stem}.html"
+    page_html.parent.mkdir(exist_ok=True)
     page_html.write_text(build_html(report), encoding="utf-8")
     header = HEADER.format(
         left=html.escape(report.administration),

@@ -195,7 +195,11 @@ def report_identity(stem: str) -> tuple[str, str, str]:
 
 
 def _cells(line: str) -> list[str]:
-    return [inline(c) for c in line.split("\t")]
+    """Cells of a tab line; a status mark (♀, ●) standing alone in the first cell dropped."""
+    cells = [inline(c) for c in line.split("\t")]
+    if cells:
+        cells[0] = cells[0].strip("♀●•▪ ")
+    return cells
 
 
 def _is_toc_line(cells: list[str]) -> bool:
@@ -278,9 +282,18 @@ def parse_clean(lines: list[str]) -> list[Block]:
             # a run of tab lines: a table of contents or a table
             j = i
             rows: list[list[str]] = []
-            while j < n and "\t" in lines[j]:
-                rows.append(_cells(lines[j].rstrip("\n")))
-                j += 1
+            while j < n:
+                if "\t" in lines[j]:
+                    rows.append(_cells(lines[j].rstrip("\n")))
+                    j += 1
+                    continue
+                last = rows[-1]
+                if inline(lines[j]) and last[0].startswith("Analys") and not any(last[1:]):
+                    # an analysis cell whose text runs on lines of its own
+                    last[0] = f"{last[0]} {inline(lines[j])}"
+                    j += 1
+                    continue
+                break
             if (
                 all(_is_toc_line([c for c in r if c] or [""]) for r in rows)
                 and section
@@ -473,11 +486,13 @@ def _normalise_indicator_row(cells: list[str], width: int) -> list[str]:
         cells = cells[:-1]
     if cells[0].startswith("Analys") or len(cells) >= width:
         return cells
-    last = re.match(r"^(.*\S)\s+((?:VB |Tertial \d )?\d{4})$", cells[-1])
+    last = re.match(r"^(.*?\S)\s+((?:VB |Tertial \d )?\d{4})$", cells[-1])
     if last and len(cells) == width - 1 and re.search(r"[a-zåäö]{3}", last.group(1)):
         cells = [*cells[:-1], last.group(1), last.group(2)]
-    while len(cells) < width and any(cells[1:]):
-        cells.insert(2, "")
+    if re.fullmatch(r"(?:VB |Tertial \d |T\d )?\d{4}|Tertial|År", cells[-1]):
+        # the tail (targets, period) is right-aligned: empty cells are missing in between
+        while len(cells) < width and any(cells[1:]):
+            cells.insert(2, "")
     return cells
 
 
@@ -830,6 +845,24 @@ def parse_report(path: Path) -> Report:
     parts = _split_units(blocks)
     kind_line = "Socialtjänstavdelningen" if "socialtjanst" in path.stem else "Tjänsteutlåtande"
     return Report(path.stem, district, administration, label, kind_line, parts)
+
+
+def as_json(report: Report) -> dict[str, object]:
+    """The report's structure as plain data: what every producer renders."""
+    from dataclasses import asdict
+
+    return {
+        "stem": report.stem,
+        "district": report.district,
+        "label": report.label,
+        "parts": [
+            {
+                "unit": part.unit,
+                "blocks": [{"type": type(b).__name__, **asdict(b)} for b in part.blocks],
+            }
+            for part in report.parts
+        ],
+    }
 
 
 def text_versions(folder: Path) -> list[Path]:

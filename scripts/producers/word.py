@@ -306,7 +306,9 @@ def convert(docx: Path, out_pdf: Path, soffice: str) -> None:
 
 def produce(report: Report, out_pdf: Path, soffice: str, keep_docx: bool = True) -> Path:
     out_pdf.parent.mkdir(parents=True, exist_ok=True)
-    docx = out_pdf.with_suffix(".docx")
+    # the DOCX goes beside the PDFs in source/, so the PDF folder holds only reports
+    docx = out_pdf.parent / "source" / f"{out_pdf.stem}.docx"
+    docx.parent.mkdir(exist_ok=True)
     build_docx(report, docx)
     convert(docx, out_pdf, soffice)
     if not keep_docx:
