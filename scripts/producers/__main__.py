@@ -7,8 +7,10 @@ Reads the text versions (default ../shared/corpus/txt next to the checkout), tur
 structure (headings, paragraphs, lists, tables, title blocks) and writes
 DIR/<producer>/<stem>.pdf for every producer:
 
-  libreoffice  DOCX (kept in DIR/libreoffice/source/) with Word styles and tables, exported by `soffice --headless --convert-to pdf`
-  chromium     HTML (kept in DIR/chromium/source/) printed by headless Chromium (serif font, browser header and footer)
+  libreoffice  a DOCX with Word styles and tables (kept in DIR/libreoffice/source/),
+               exported by `soffice --headless --convert-to pdf`
+  chromium     HTML (kept in DIR/chromium/source/) printed by headless Chromium: a serif
+               font, the browser's own running header and footer
   scanned      the LibreOffice PDF rasterised at 200 dpi (pdftoppm) and rebuilt as an
                image-only PDF (img2pdf): no text layer at all
 """
