@@ -35,14 +35,16 @@ from indexer.reading.extract import read_document
 out = []
 for path in sorted(Path(sys.argv[1]).glob("*.pdf")):
     started = time.perf_counter()
+    cpu = time.process_time()
     try:
         raw = read_document(path)
     except Exception as exc:
         out.append({"file": path.name, "error": str(exc)})
         continue
     seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu
     pages = len(raw.pages) if hasattr(raw, "pages") else getattr(raw, "page_count", 0)
-    out.append({"file": path.name, "seconds": seconds, "pages": pages})
+    out.append({"file": path.name, "seconds": seconds, "cpu": cpu, "pages": pages})
 print(json.dumps(out))
 """
 
@@ -127,10 +129,32 @@ def extraction(corpus: Path) -> dict[str, Any]:
         return {}
     files = json.loads(done.stdout)
     per_page = [f["seconds"] / f["pages"] for f in files if f.get("pages")]
+    cpu_per_page = [f["cpu"] / f["pages"] for f in files if f.get("pages")]
     return {
         "s_per_page": statistics.median(per_page) if per_page else None,
+        "cpu_s_per_page": statistics.median(cpu_per_page) if cpu_per_page else None,
+        "files": files,
         "errors": [f"{f['file']}: {f['error']}" for f in files if "error" in f],
     }
+
+
+def fingerprint(corpus: Path) -> list[list[object]]:
+    return [[p.name, p.stat().st_size, p.stat().st_mtime_ns] for p in sorted(corpus.glob("*.pdf"))]
+
+
+def static_measures(corpus: Path, cache: Path) -> dict[str, Any]:
+    """Commitments and extraction timing (no index needed), kept while the PDFs are the same."""
+    if cache.is_file():
+        saved = json.loads(cache.read_text(encoding="utf-8"))
+        if saved.get("fingerprint") == fingerprint(corpus):
+            return {"commitments": saved["commitments"], "extraction": saved["extraction"]}
+    measured = {"commitments": commitments(corpus), "extraction": extraction(corpus)}
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text(
+        json.dumps({"fingerprint": fingerprint(corpus), **measured}, ensure_ascii=False),
+        encoding="utf-8",
+    )
+    return measured
 
 
 def search(index_dir: Path, questions: Path) -> dict[str, float] | None:
@@ -149,6 +173,10 @@ def search(index_dir: Path, questions: Path) -> dict[str, float] | None:
 def measure(name: str, corpus: Path, index_dir: Path, args: argparse.Namespace) -> dict[str, Any]:
     print(f"[{name}] {corpus}", file=sys.stderr)
     row: dict[str, Any] = {"producer": name, "corpus": str(corpus)}
+    if args.no_index:
+        row.update(static_measures(corpus, args.index_root / f"{name}.static.json"))
+        row.update(build={}, documents=0, goals=0, units=0, chunks=0, pages=0, search={})
+        return row
     row["build"] = build(corpus, index_dir, args.reuse)
     summary = inspect(index_dir)
     if summary is None:
@@ -157,11 +185,10 @@ def measure(name: str, corpus: Path, index_dir: Path, args: argparse.Namespace) 
         docs = summary["documents"]
         row["documents"] = len(docs)
         row["goals"] = sum(len(d["goals"]) for d in docs)
-        row["units"] = sum(len(d["units"]) for d in docs if d["district"] == "Kungsholmen")
+        row["units"] = sum(len(d["units"]) for d in docs if d["name"].startswith("kungsholmen"))
         row["chunks"] = sum(d["chunks"] for d in docs)
         row["pages"] = sum(d["pages"] or 0 for d in docs)
-    row["commitments"] = commitments(corpus)
-    row["extraction"] = extraction(corpus)
+    row.update(static_measures(corpus, args.index_root / f"{name}.static.json"))
     row["search"] = {}
     if not args.no_search and summary is not None and row["documents"]:
         for questions in args.questions:
@@ -184,7 +211,7 @@ def table(rows: list[dict[str, Any]], questions: list[Path]) -> str:
     ]
     for q in questions:
         head += [f"R@10 {q.stem}", f"MRR@10 {q.stem}"]
-    head.append("extraction s/page (median)")
+    head += ["extraction CPU s/page (median)", "extraction wall s/page (median)"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for row in rows:
         c = row["commitments"]
@@ -202,8 +229,9 @@ def table(rows: list[dict[str, Any]], questions: list[Path]) -> str:
         for q in questions:
             s = row["search"].get(q.name)
             cells += [f"{s['recall']:.3f}", f"{s['mrr']:.3f}"] if s else ["–", "–"]
-        spp = row["extraction"].get("s_per_page")
-        cells.append(f"{spp:.3f}" if spp is not None else "n/a")
+        for key in ("cpu_s_per_page", "s_per_page"):
+            spp = row["extraction"].get(key)
+            cells.append(f"{spp:.3f}" if spp is not None else "n/a")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -219,6 +247,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse", action="store_true", help="use an index already built there")
     parser.add_argument("--no-search", action="store_true", help="skip the question sets")
     parser.add_argument(
+        "--no-index",
+        action="store_true",
+        help="only the measures that need no index (commitments, extraction time)",
+    )
+    parser.add_argument(
         "--questions",
         type=Path,
         action="append",
@@ -226,11 +259,24 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--out", type=Path, help="also write the table (markdown) here")
     parser.add_argument("--json", type=Path, help="write every measured figure as JSON here")
+    parser.add_argument(
+        "--combine",
+        type=Path,
+        nargs="+",
+        help="no measuring: one table from the --json files of earlier runs (run in parallel)",
+    )
     args = parser.parse_args(argv)
     args.questions = args.questions or [
         ROOT / "eval" / "dev.jsonl",
         ROOT / "eval" / "heldout.jsonl",
     ]
+
+    if args.combine:
+        rows = [row for path in args.combine for row in json.loads(path.read_text("utf-8"))]
+        order = {"bundled": 0}
+        rows.sort(key=lambda r: (order.get(r["producer"], 1), r["producer"]))
+        shown = [] if all(not r["search"] for r in rows) else args.questions
+        return _write(table(rows, shown), args, argv)
 
     corpora: list[tuple[str, Path]] = [("bundled", args.corpus)]
     if args.matrix.is_dir():
@@ -242,7 +288,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     args.index_root.mkdir(parents=True, exist_ok=True)
     rows = [measure(name, corpus, args.index_root / name, args) for name, corpus in corpora]
-    text = table(rows, [] if args.no_search else args.questions)
+    if args.json:
+        args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
+    return _write(table(rows, [] if args.no_search else args.questions), args, argv)
+
+
+def _write(text: str, args: argparse.Namespace, argv: list[str] | None) -> int:
     print(text)
     if args.out:
         command = "python scripts/eval_producers.py " + " ".join(
@@ -250,8 +301,6 @@ def main(argv: list[str] | None = None) -> int:
         )
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(f"{text}\n\nMade with `{command}`.\n", encoding="utf-8")
-    if args.json:
-        args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
     return 0
 
 
