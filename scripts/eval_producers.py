@@ -215,13 +215,13 @@ def table(rows: list[dict[str, Any]], questions: list[Path]) -> str:
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for row in rows:
         c = row["commitments"]
+        indexed = bool(row["build"])  # False: measured with --no-index
         cells = [
             row["producer"],
-            str(row["documents"]),
-            str(row["pages"]),
-            str(row["goals"]),
-            str(row["units"]),
-            str(row["chunks"]),
+            *(
+                str(row[key]) if indexed else "–"
+                for key in ("documents", "pages", "goals", "units", "chunks")
+            ),
             str(c.get("indicator_rows", "n/a")),
             c.get("rows_right", "n/a"),
             c.get("goals_right", "n/a"),
