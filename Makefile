@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 MODEL  := var/models/multilingual-e5-small/rapportsok_model.json
 
-.PHONY: setup model index run test test-fast test-slow eval bench lint fuzz torture load screenshots clean
+.PHONY: setup model index run test test-fast test-slow eval bench lint fuzz torture load screenshots clean producers producer-tools eval-producers
 
 setup: $(STAMP) $(MODEL)
 
@@ -63,6 +63,37 @@ load: index
 
 screenshots: index
 	$(BIN)/python scripts/screenshots.py --out docs/screenshots
+
+# The producer matrix: the bundled reports re-produced by LibreOffice, Chromium and a scanner.
+# System tools come from Debian (installed here when run as root), Python packages from the
+# `producers` extra. PRODUCERS_TXT is the folder of the reports' text versions.
+PRODUCERS_TXT ?= ../shared/corpus/txt
+PRODUCERS_OUT ?= var/producers
+PRODUCER_PACKAGES := libreoffice-writer-nogui chromium poppler-utils img2pdf fonts-liberation2 fonts-dejavu-core fonts-dejavu-extra
+
+producer-tools:
+	@missing=""; \
+	for tool in soffice chromium pdftoppm img2pdf; do \
+	  command -v $$tool >/dev/null 2>&1 || missing="$$missing $$tool"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing$$missing: $(PRODUCER_PACKAGES)"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(PRODUCER_PACKAGES) \
+	      || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(PRODUCER_PACKAGES); } \
+	      || { echo "make producers: could not install$$missing (Debian packages: $(PRODUCER_PACKAGES))" >&2; exit 1; }; \
+	  else \
+	    echo "make producers: missing$$missing; install the Debian packages $(PRODUCER_PACKAGES) (as root: make producers)" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+	@$(BIN)/python -c "import docx, playwright" 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[producers]'
+
+producers: producer-tools
+	$(BIN)/python -m scripts.producers --txt $(PRODUCERS_TXT) --out $(PRODUCERS_OUT)
+
+eval-producers: producers index
+	$(BIN)/python scripts/eval_producers.py --matrix $(PRODUCERS_OUT) --out eval/results/producers-baseline.md
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
