@@ -184,15 +184,7 @@ class GoalYearOut(SourceOut):
                 ExpectedResultOut(text=r.name, page=r.page) for r in year.expected_results
             ],
             activities=[
-                ActivityOut(
-                    name=a.name,
-                    start=a.start,
-                    end=a.end,
-                    deviation=a.deviation,
-                    analysis=a.analysis,
-                    page=a.page,
-                )
-                for a in year.activities
+                ActivityOut.model_validate(a, from_attributes=True) for a in year.activities
             ],
             indicators=[GoalIndicatorOut.of(i) for i in year.indicators],
         )

@@ -212,17 +212,8 @@ class FacetsOut(BaseModel):
 
     @classmethod
     def of(cls, facets: Facets) -> FacetsOut:
-        return cls(
-            districts=facets.districts,
-            years=facets.years,
-            doc_types=facets.doc_types,
-            units=facets.units,
-            goals=[FacetGoal(**g.__dict__) for g in facets.goals],
-            doc_type_labels=[
-                DocTypeLabelOut(code=t.code, name=t.name, short=t.short, covers=list(t.covers))
-                for t in DOC_TYPE_LABELS
-            ],
-        )
+        fields = {**facets.__dict__, "doc_type_labels": DOC_TYPE_LABELS}
+        return cls.model_validate(fields, from_attributes=True)
 
 
 class DocumentOut(BaseModel):
@@ -239,18 +230,8 @@ class DocumentOut(BaseModel):
 
     @classmethod
     def of(cls, doc: DocumentSummary) -> DocumentOut:
-        return cls(
-            id=doc.doc_id,
-            name=doc.name,
-            title=doc.title,
-            district=doc.district,
-            year=doc.year,
-            doc_type=doc.doc_type,
-            units=doc.units,
-            pages=doc.pages,
-            chunks=doc.chunks,
-            pdf=report_url(doc.doc_id) if doc.is_pdf else None,
-        )
+        pdf = report_url(doc.doc_id) if doc.is_pdf else None
+        return cls.model_validate({**doc.__dict__, "id": doc.doc_id, "pdf": pdf})
 
 
 class HealthOut(BaseModel):
