@@ -16,13 +16,14 @@ from service.commitments.views import (
     GoalIndicator,
     GoalSeries,
     GoalYear,
+    Group,
     IndicatorPoint,
     IndicatorSeries,
     Source,
 )
 
 
-def _group(group: IndicatorSeries | GoalSeries | BudgetLine, *latest: str) -> dict[str, Any]:
+def _group(group: Group, *latest: str) -> dict[str, Any]:
     """A linked group's own fields (id, score, ...) and the named ones of its newest record."""
     return {**group.__dict__, **{name: getattr(group.latest, name) for name in latest}}
 
