@@ -5,7 +5,7 @@ Each response model is built from the engine's typed result in one place (its `o
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -13,14 +13,12 @@ from indexer.labels import DOC_TYPE_LABELS
 from service.api.schemas.common import AppliedFiltersOut, GoalRefOut, report_url
 from service.results import (
     Applied,
-    Citation,
     CitedAnswer,
     DocumentSummary,
     Facets,
     Health,
     Passage,
     Passages,
-    TimelineEntry,
 )
 
 
@@ -133,11 +131,6 @@ class CitationOut(BaseModel):
     goal: GoalRefOut | None
     quote: str = Field(description="The cited passage")
 
-    @classmethod
-    def of(cls, citation: Citation) -> CitationOut:
-        fields: dict[str, Any] = {**citation.__dict__, "goal": GoalRefOut.of(citation.goal)}
-        return cls(**fields)
-
 
 class SentenceOut(BaseModel):
     text: str
@@ -153,10 +146,6 @@ class TimelineEntryOut(BaseModel):
     citation: int
     figures: list[str]
 
-    @classmethod
-    def of(cls, entry: TimelineEntry) -> TimelineEntryOut:
-        return cls(**entry.__dict__)
-
 
 class AskOut(BaseModel):
     question: str
@@ -171,18 +160,14 @@ class AskOut(BaseModel):
 
     @classmethod
     def of(cls, answer: CitedAnswer) -> AskOut:
-        timeline = answer.timeline
-        return cls(
-            question=answer.question,
-            answered=answer.answered,
-            answer=answer.text,
-            sentences=[SentenceOut(text=s, citations=n) for s, n in answer.sentences],
-            citations=[CitationOut.of(c) for c in answer.citations],
-            timeline=None if timeline is None else [TimelineEntryOut.of(e) for e in timeline],
-            filters=applied_out(answer.applied),
-            kind=answer.kind,
-            message=answer.message,
-        )
+        """Citations, their goals and the timeline are read from the result's attributes."""
+        fields = {
+            **answer.__dict__,
+            "answer": answer.text,
+            "sentences": [SentenceOut(text=s, citations=n) for s, n in answer.sentences],
+            "filters": applied_out(answer.applied),
+        }
+        return cls.model_validate(fields, from_attributes=True)
 
 
 class FacetGoal(BaseModel):
