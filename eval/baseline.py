@@ -15,7 +15,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 from pypdf import PdfReader
 
 from eval.metrics import QuestionResult, gold_ranks, summarise
-from eval.run import HERE, load_questions
+from eval.run import HERE, load_questions, save_lines
 from service.search.runtime import get_embedder
 from service.settings import get_settings
 
@@ -53,8 +53,7 @@ def main() -> int:
         *[f"| {k} | {v['recall']:.3f} | {v['mrr']:.3f} |" for k, v in s.by_kind.items()],
     ]
     print("\n".join(lines))
-    if args.out:
-        args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    save_lines(lines, args.out)
     return 0
 
 

@@ -13,7 +13,7 @@ from functools import partial
 from pathlib import Path
 
 from eval.metrics import QuestionResult, gold_ranks, summarise
-from eval.run import HERE, load_questions
+from eval.run import HERE, add_row, load_questions, save_lines
 from indexer.pipeline import build_index
 from service.engine import Engine
 from service.search.runtime import chunk_params, get_embedder, model_info, tuning_record
@@ -52,13 +52,10 @@ def main() -> int:
             ranks = gold_ranks([h.chunk.text for h in hits], [g["quote"] for g in q["gold"]])
             results.append(QuestionResult(q["id"], q["kind"], ranks))
         s = summarise(results)
-        lines.append(
-            f"| {size} ({size // 6}) | {report.chunks} | {s.recall:.3f} | {s.mrr:.3f} | "
-            f"{s.by_kind['trend']['all_found']:.3f} | {s.by_kind['paraphrase']['recall']:.3f} |"
-        )
-        print(lines[-1], flush=True)
-    if args.out:
-        args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        k = s.by_kind
+        by_kind = [k["trend"]["all_found"], k["paraphrase"]["recall"]]
+        add_row(lines, f"{size} ({size // 6})", report.chunks, s.recall, s.mrr, *by_kind)
+    save_lines(lines, args.out)
     return 0
 
 

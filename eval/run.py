@@ -87,6 +87,19 @@ def run_ask(client: Any, questions: list[dict[str, Any]]) -> list[dict[str, Any]
     return rows
 
 
+def add_row(lines: list[str], *cells: object) -> None:
+    """Appends a Markdown table row (floats to three decimals) and prints it as it comes."""
+    row = " | ".join(f"{c:.3f}" if isinstance(c, float) else str(c) for c in cells)
+    lines.append(f"| {row} |")
+    print(lines[-1], flush=True)
+
+
+def save_lines(lines: list[str], out: Path | None) -> None:
+    """Writes a report's lines to `out`, one a line, when a file is named."""
+    if out:
+        out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def _table(summary: Any) -> str:
     lines = ["| kind | n | recall@10 | MRR@10 | all gold in top 10 |", "|---|---|---|---|---|"]
     for kind, row in summary.by_kind.items():

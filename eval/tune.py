@@ -13,12 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from eval.metrics import QuestionResult, gold_ranks, summarise
-from eval.run import HERE, load_questions
+from eval.run import HERE, add_row, load_questions, save_lines
 from service.engine import Engine
 from service.search.query import understand
 from service.search.retrieval import Searcher
 from service.search.snapshot import Filters
 from service.settings import FusionParams, get_settings
+
+RECALL_KINDS = ("english", "paraphrase", "number")
+"""Question kinds whose recall@10 has a column of its own, after trend all-found."""
 
 VARIANTS: dict[str, FusionParams] = {
     "dense only, passages": FusionParams(method="dense", sentence_level=False),
@@ -72,14 +75,9 @@ def main() -> int:
         searcher = Searcher(base.snapshot, base.encoder, params=params, lexical=base.lexical)
         s = evaluate(engine, searcher, questions, vectors)
         k = s.by_kind
-        lines.append(
-            f"| {name} | {s.recall:.3f} | {s.mrr:.3f} | {k['trend']['all_found']:.3f} | "
-            f"{k['english']['recall']:.3f} | {k['paraphrase']['recall']:.3f} | "
-            f"{k['number']['recall']:.3f} |"
-        )
-        print(lines[-1], flush=True)
-    if args.out:
-        args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        by_kind = [k["trend"]["all_found"]] + [k[kind]["recall"] for kind in RECALL_KINDS]
+        add_row(lines, name, s.recall, s.mrr, *by_kind)
+    save_lines(lines, args.out)
     return 0
 
 

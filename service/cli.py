@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from service.errors import ServiceError
 from service.settings import Settings, get_settings
@@ -14,8 +15,11 @@ from service.settings import Settings, get_settings
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
+    from service.engine import Engine
     from service.results import CitedAnswer, Passages
     from service.search.snapshot import Filters
+
+R = TypeVar("R")
 
 
 class CliError(Exception):
@@ -219,37 +223,45 @@ def _goal_sort_key(label: str) -> tuple[int, ...]:
 
 
 def _filters(args: argparse.Namespace) -> Filters:
+    from dataclasses import fields
+
     from service.search.snapshot import Filters
 
-    return Filters(
-        district=args.district,
-        year=args.year,
-        doc_type=args.doc_type,
-        goal=args.goal,
-        unit=args.unit,
-    )
+    return Filters(**{f.name: getattr(args, f.name) for f in fields(Filters)})
 
 
 def _print_json(model: BaseModel) -> None:
     print(json.dumps(model.model_dump(mode="json"), ensure_ascii=False, indent=2))
 
 
-def _cmd_search(args: argparse.Namespace, settings: Settings) -> int:
-    from service.api.schemas import SearchOut
+def _open_engine(args: argparse.Namespace, settings: Settings) -> Engine:
     from service.engine import open_engine
 
-    settings = _with_index_dir(args, settings)
-    engine = open_engine(settings)
-    if args.k < 1 or args.k > settings.max_k:
-        raise CliError(f"--k must be between 1 and {settings.max_k}")
+    return open_engine(_with_index_dir(args, settings))
+
+
+def _print_result(
+    args: argparse.Namespace, result: R, model: Callable[[R], BaseModel], text: Callable[[R], str]
+) -> int:
+    """The result as the response model's JSON with --json, else as text for a terminal."""
+    if args.json:
+        _print_json(model(result))
+    else:
+        print(text(result))
+    return 0
+
+
+def _cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    from service.api.schemas import SearchOut
+
+    engine = _open_engine(args, settings)
+    max_k = engine.settings.max_k
+    if args.k < 1 or args.k > max_k:
+        raise CliError(f"--k must be between 1 and {max_k}")
     query = engine.check_query(args.query)
     filters = engine.check_filters(_filters(args))
     found = engine.passages(engine.search(query, k=args.k, filters=filters))
-    if args.json:
-        _print_json(SearchOut.of(found))
-        return 0
-    print(format_passages(found))
-    return 0
+    return _print_result(args, found, SearchOut.of, format_passages)
 
 
 def format_passages(found: Passages) -> str:
@@ -279,17 +291,11 @@ def format_passages(found: Passages) -> str:
 
 def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from service.api.schemas import AskOut
-    from service.engine import open_engine
 
-    settings = _with_index_dir(args, settings)
-    engine = open_engine(settings)
+    engine = _open_engine(args, settings)
     question = engine.check_query(args.question)
     answer = engine.ask(question, filters=engine.check_filters(_filters(args)))
-    if args.json:
-        _print_json(AskOut.of(answer))
-        return 0
-    print(format_answer(answer))
-    return 0
+    return _print_result(args, answer, AskOut.of, format_answer)
 
 
 def format_answer(answer: CitedAnswer) -> str:

@@ -6,16 +6,17 @@ images are wrapped, unchanged, into a PDF with img2pdf. The result has no text l
 
 from __future__ import annotations
 
-import subprocess
 import tempfile
 from pathlib import Path
+
+from scripts.producers import tools
 
 
 def produce(source_pdf: Path, out_pdf: Path, pdftoppm: str, img2pdf: str, dpi: int = 200) -> Path:
     out_pdf.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="rapportsok-scan-") as tmp:
         prefix = Path(tmp) / "page"
-        subprocess.run(
+        tools.run(
             [
                 pdftoppm,
                 "-r",
@@ -27,17 +28,13 @@ def produce(source_pdf: Path, out_pdf: Path, pdftoppm: str, img2pdf: str, dpi: i
                 str(source_pdf),
                 str(prefix),
             ],
-            check=True,
-            capture_output=True,
             timeout=1800,
         )
         pages = sorted(Path(tmp).glob("page-*.jpg"))
         if not pages:
             raise RuntimeError(f"pdftoppm rendered no pages of {source_pdf.name}")
-        subprocess.run(
+        tools.run(
             [img2pdf, "--pagesize", "A4", "-o", str(out_pdf), *map(str, pages)],
-            check=True,
-            capture_output=True,
             timeout=600,
         )
     return out_pdf

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 
 NEEDS = {
     "libreoffice": {"soffice": "libreoffice-writer-nogui"},
@@ -19,6 +20,11 @@ CANDIDATES = {
     "pdftoppm": ("pdftoppm",),
     "img2pdf": ("img2pdf",),
 }
+
+
+def run(command: list[str], timeout: float) -> None:
+    """Runs one of the tools with its output captured; a failure raises CalledProcessError."""
+    subprocess.run(command, check=True, capture_output=True, timeout=timeout)
 
 
 def find(tool: str) -> str | None:

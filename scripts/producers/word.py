@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from scripts.producers import tools
 from scripts.producers.structure import (
     Cover,
     Heading,
@@ -283,7 +283,7 @@ def convert(docx: Path, out_pdf: Path, soffice: str) -> None:
         profile = Path(tmp) / "profile"
         outdir = Path(tmp) / "out"
         outdir.mkdir()
-        subprocess.run(
+        tools.run(
             [
                 soffice,
                 f"-env:UserInstallation=file://{profile}",
@@ -294,8 +294,6 @@ def convert(docx: Path, out_pdf: Path, soffice: str) -> None:
                 str(outdir),
                 str(docx),
             ],
-            check=True,
-            capture_output=True,
             timeout=600,
         )
         produced = outdir / (docx.stem + ".pdf")

@@ -67,6 +67,21 @@ class Answer:
     timeline: list[TimelineEntry] | None = None
     message: str | None = None
 
+    @classmethod
+    def found(
+        cls,
+        question: str,
+        kind: str,
+        sentences: list[tuple[str, list[int]]],
+        citations: list[Hit],
+        timeline: list[TimelineEntry] | None = None,
+    ) -> Answer:
+        return cls(question, True, kind, sentences, citations, timeline)
+
+    @classmethod
+    def not_found(cls, question: str) -> Answer:
+        return cls(question, False, "none", message=NOT_FOUND)
+
 
 class Answerer:
     def __init__(
@@ -86,19 +101,19 @@ class Answerer:
             hits[: self.params.timeline_passages if trend else self.params.passages]
         )
         if not candidates:
-            return Answer(question, False, "none", message=NOT_FOUND)
+            return Answer.not_found(question)
         self._score(question, query_vector, candidates)
         best = max(candidates, key=lambda c: c.score)
         floor = self.params.min_score_english if looks_english(question) else self.params.min_score
         if best.score < floor:
-            return Answer(question, False, "none", message=NOT_FOUND)
+            return Answer.not_found(question)
         if trend:
             timeline = self._timeline(question, candidates, best.score, floor)
             if timeline is not None:
                 return timeline
         chosen = self._choose(question, candidates, floor)
         if not chosen:
-            return Answer(question, False, "none", message=NOT_FOUND)
+            return Answer.not_found(question)
         return self._passage_answer(question, chosen)
 
     # ------------------------------------------------------------------ candidates
@@ -169,7 +184,7 @@ class Answerer:
                 citations.append(c.hit)
             sentences.append((c.text, [citations.index(c.hit) + 1]))
         kind = "indicator" if chosen[0].hit.chunk.table_rows else "passages"
-        return Answer(question, True, kind, sentences=sentences, citations=citations)
+        return Answer.found(question, kind, sentences, citations)
 
     # ------------------------------------------------------------------ timeline
 
@@ -210,14 +225,7 @@ class Answerer:
                 )
             )
             sentences.append((f"{label}: {c.text}", [number]))
-        return Answer(
-            question=question,
-            answered=True,
-            kind="timeline",
-            sentences=sentences,
-            citations=citations,
-            timeline=timeline,
-        )
+        return Answer.found(question, "timeline", sentences, citations, timeline)
 
 
 def _period(doc: DocumentInfo) -> tuple[int, int]:

@@ -43,20 +43,33 @@ class Source:
 
 
 @dataclass(frozen=True)
-class IndicatorPoint:
+class Matched:
+    """A record in one report, and how well its name matched the group (None when alone)."""
+
     source: Source
     match_score: float | None
 
 
 @dataclass(frozen=True)
-class IndicatorSeries:
-    """One indicator with its values in every report, oldest first."""
+class Group:
+    """Records linked across reports: the group's id, its newest record and its relevance."""
 
     id: str
     latest: Record
+    score: float | None
+
+
+@dataclass(frozen=True)
+class IndicatorPoint(Matched):
+    """An indicator's values in one report."""
+
+
+@dataclass(frozen=True)
+class IndicatorSeries(Group):
+    """One indicator with its values in every report, oldest first."""
+
     names: list[str]
     measure: str | None
-    score: float | None
     series: list[IndicatorPoint]
 
 
@@ -67,30 +80,22 @@ class GoalIndicator:
 
 
 @dataclass(frozen=True)
-class GoalYear:
+class GoalYear(Matched):
     """A goal as one report writes it, with what the report puts under it."""
 
-    source: Source
-    match_score: float | None
     expected_results: list[Record]
     activities: list[Record]
     indicators: list[GoalIndicator]
 
 
 @dataclass(frozen=True)
-class GoalSeries:
-    id: str
-    latest: Record
-    score: float | None
+class GoalSeries(Group):
     years: list[GoalYear]
 
 
 @dataclass(frozen=True)
-class BudgetLine:
-    id: str
-    latest: Record
+class BudgetLine(Group):
     table_type: str
-    score: float | None
     entries: list[Source]
 
 

@@ -8,11 +8,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from indexer.commitments.records import RecordKind
 from service.api.deps import EngineDep
 from service.api.errors import documented
 from service.api.params import CompareDistrict, Limit, Words
 from service.api.schemas import BudgetOut, GoalsOut, IndicatorsOut
 from service.api.schemas.compare import BudgetLineOut, GoalOut, IndicatorOut
+from service.commitments.views import Comparison
+from service.engine import Engine
 from service.search.snapshot import Filters
 
 ERRORS = documented(400, 422)
@@ -30,12 +33,10 @@ def router() -> APIRouter:
         The same indicator is recognised across reports although its wording drifts; each
         report's entry says how well its name matched (`match_score`).
         """
-        query = engine.check_optional_query(q)
-        filters = engine.check_filters(Filters(district=district))
-        found = engine.compare("indicator", query, filters, limit)
+        found = _compare(engine, "indicator", q, Filters(district=district), limit)
         return IndicatorsOut(
-            query=query,
-            district=filters.district,
+            query=found.query,
+            district=found.filters.district,
             link_threshold=found.index.params.indicator_linking.threshold,
             indicators=[IndicatorOut.of(s) for s in found.indicators()],
         )
@@ -57,13 +58,11 @@ def router() -> APIRouter:
         report's entry keeps its own number. With `year`, only goals that appear in that
         year's reports are returned (still with their other years).
         """
-        query = engine.check_optional_query(q)
-        filters = engine.check_filters(Filters(district=district, year=year))
-        found = engine.compare("goal", query, filters, limit)
+        found = _compare(engine, "goal", q, Filters(district=district, year=year), limit)
         return GoalsOut(
-            query=query,
-            district=filters.district,
-            year=filters.year,
+            query=found.query,
+            district=found.filters.district,
+            year=found.filters.year,
             link_threshold=found.index.params.goal_linking.threshold,
             goals=[GoalOut.of(s) for s in found.goals()],
         )
@@ -73,13 +72,19 @@ def router() -> APIRouter:
         engine: EngineDep, q: Words = None, district: CompareDistrict = None, limit: Limit = 20
     ) -> BudgetOut:
         """Budget lines (mnkr) matching q, in every report that has them, oldest first."""
-        query = engine.check_optional_query(q)
-        filters = engine.check_filters(Filters(district=district))
-        found = engine.compare("budget", query, filters, limit)
+        found = _compare(engine, "budget", q, Filters(district=district), limit)
         return BudgetOut(
-            query=query,
-            district=filters.district,
+            query=found.query,
+            district=found.filters.district,
             lines=[BudgetLineOut.of(line) for line in found.budget()],
         )
 
     return api
+
+
+def _compare(
+    engine: Engine, kind: RecordKind, q: str | None, filters: Filters, limit: int
+) -> Comparison:
+    """The checked query and filters, and what the build in use links for them."""
+    query = engine.check_optional_query(q)
+    return engine.compare(kind, query, engine.check_filters(filters), limit)

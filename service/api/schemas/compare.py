@@ -16,10 +16,16 @@ from service.commitments.views import (
     GoalIndicator,
     GoalSeries,
     GoalYear,
+    Group,
     IndicatorPoint,
     IndicatorSeries,
     Source,
 )
+
+
+def _group(group: Group, *latest: str) -> dict[str, Any]:
+    """A linked group's own fields (id, score, ...) and the named ones of its newest record."""
+    return {**group.__dict__, **{name: getattr(group.latest, name) for name in latest}}
 
 
 class SourceOut(BaseModel):
@@ -106,17 +112,8 @@ class IndicatorOut(BaseModel):
 
     @classmethod
     def of(cls, series: IndicatorSeries) -> IndicatorOut:
-        latest = series.latest
-        return cls(
-            id=series.id,
-            name=latest.name,
-            names=series.names,
-            district=latest.district,
-            unit=latest.unit,
-            measure=series.measure,
-            score=series.score,
-            series=[IndicatorPointOut.of(p) for p in series.series],
-        )
+        points = [IndicatorPointOut.of(p) for p in series.series]
+        return cls.model_validate({**_group(series, "name", "district", "unit"), "series": points})
 
 
 class IndicatorsOut(BaseModel):
@@ -184,15 +181,7 @@ class GoalYearOut(SourceOut):
                 ExpectedResultOut(text=r.name, page=r.page) for r in year.expected_results
             ],
             activities=[
-                ActivityOut(
-                    name=a.name,
-                    start=a.start,
-                    end=a.end,
-                    deviation=a.deviation,
-                    analysis=a.analysis,
-                    page=a.page,
-                )
-                for a in year.activities
+                ActivityOut.model_validate(a, from_attributes=True) for a in year.activities
             ],
             indicators=[GoalIndicatorOut.of(i) for i in year.indicators],
         )
@@ -209,16 +198,9 @@ class GoalOut(BaseModel):
 
     @classmethod
     def of(cls, series: GoalSeries) -> GoalOut:
-        latest = series.latest
-        return cls(
-            id=series.id,
-            title=latest.name,
-            level=latest.level,
-            district=latest.district,
-            unit=latest.unit,
-            score=series.score,
-            years=[GoalYearOut.of(y) for y in series.years],
-        )
+        fields = _group(series, "level", "district", "unit")
+        years = [GoalYearOut.of(y) for y in series.years]
+        return cls.model_validate({**fields, "title": series.latest.name, "years": years})
 
 
 class GoalsOut(BaseModel):
@@ -267,16 +249,9 @@ class BudgetLineOut(BaseModel):
 
     @classmethod
     def of(cls, line: BudgetLine) -> BudgetLineOut:
-        latest = line.latest
-        return cls(
-            id=line.id,
-            name=latest.name,
-            parent=latest.parent,
-            table_type=line.table_type,
-            district=latest.district,
-            score=line.score,
-            entries=[BudgetEntryOut.of(e) for e in line.entries],
-        )
+        fields = _group(line, "name", "parent", "district")
+        entries = [BudgetEntryOut.of(e) for e in line.entries]
+        return cls.model_validate({**fields, "entries": entries})
 
 
 class BudgetOut(BaseModel):

@@ -5,7 +5,7 @@ Each response model is built from the engine's typed result in one place (its `o
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -13,14 +13,12 @@ from indexer.labels import DOC_TYPE_LABELS
 from service.api.schemas.common import AppliedFiltersOut, GoalRefOut, report_url
 from service.results import (
     Applied,
-    Citation,
     CitedAnswer,
     DocumentSummary,
     Facets,
     Health,
     Passage,
     Passages,
-    TimelineEntry,
 )
 
 
@@ -133,11 +131,6 @@ class CitationOut(BaseModel):
     goal: GoalRefOut | None
     quote: str = Field(description="The cited passage")
 
-    @classmethod
-    def of(cls, citation: Citation) -> CitationOut:
-        fields: dict[str, Any] = {**citation.__dict__, "goal": GoalRefOut.of(citation.goal)}
-        return cls(**fields)
-
 
 class SentenceOut(BaseModel):
     text: str
@@ -153,10 +146,6 @@ class TimelineEntryOut(BaseModel):
     citation: int
     figures: list[str]
 
-    @classmethod
-    def of(cls, entry: TimelineEntry) -> TimelineEntryOut:
-        return cls(**entry.__dict__)
-
 
 class AskOut(BaseModel):
     question: str
@@ -171,18 +160,14 @@ class AskOut(BaseModel):
 
     @classmethod
     def of(cls, answer: CitedAnswer) -> AskOut:
-        timeline = answer.timeline
-        return cls(
-            question=answer.question,
-            answered=answer.answered,
-            answer=answer.text,
-            sentences=[SentenceOut(text=s, citations=n) for s, n in answer.sentences],
-            citations=[CitationOut.of(c) for c in answer.citations],
-            timeline=None if timeline is None else [TimelineEntryOut.of(e) for e in timeline],
-            filters=applied_out(answer.applied),
-            kind=answer.kind,
-            message=answer.message,
-        )
+        """Citations, their goals and the timeline are read from the result's attributes."""
+        fields = {
+            **answer.__dict__,
+            "answer": answer.text,
+            "sentences": [SentenceOut(text=s, citations=n) for s, n in answer.sentences],
+            "filters": applied_out(answer.applied),
+        }
+        return cls.model_validate(fields, from_attributes=True)
 
 
 class FacetGoal(BaseModel):
@@ -212,17 +197,8 @@ class FacetsOut(BaseModel):
 
     @classmethod
     def of(cls, facets: Facets) -> FacetsOut:
-        return cls(
-            districts=facets.districts,
-            years=facets.years,
-            doc_types=facets.doc_types,
-            units=facets.units,
-            goals=[FacetGoal(**g.__dict__) for g in facets.goals],
-            doc_type_labels=[
-                DocTypeLabelOut(code=t.code, name=t.name, short=t.short, covers=list(t.covers))
-                for t in DOC_TYPE_LABELS
-            ],
-        )
+        fields = {**facets.__dict__, "doc_type_labels": DOC_TYPE_LABELS}
+        return cls.model_validate(fields, from_attributes=True)
 
 
 class DocumentOut(BaseModel):
@@ -239,18 +215,8 @@ class DocumentOut(BaseModel):
 
     @classmethod
     def of(cls, doc: DocumentSummary) -> DocumentOut:
-        return cls(
-            id=doc.doc_id,
-            name=doc.name,
-            title=doc.title,
-            district=doc.district,
-            year=doc.year,
-            doc_type=doc.doc_type,
-            units=doc.units,
-            pages=doc.pages,
-            chunks=doc.chunks,
-            pdf=report_url(doc.doc_id) if doc.is_pdf else None,
-        )
+        pdf = report_url(doc.doc_id) if doc.is_pdf else None
+        return cls.model_validate({**doc.__dict__, "id": doc.doc_id, "pdf": pdf})
 
 
 class HealthOut(BaseModel):
