@@ -109,7 +109,7 @@ def load_snapshot(index_dir: Path) -> Snapshot:
 
 def _index_columns(snapshot: Snapshot) -> None:
     by_hash: dict[str, list[int]] = defaultdict(list)
-    district, year, doc_type, unit, doc_id, goals = [], [], [], [], [], []
+    district, year, doc_type, unit, goals = [], [], [], [], []
     for i, chunk in enumerate(snapshot.chunks):
         doc = snapshot.documents[chunk.doc_id]
         by_hash[chunk.content_hash].append(i)
@@ -117,7 +117,6 @@ def _index_columns(snapshot: Snapshot) -> None:
         year.append(doc.year or 0)
         doc_type.append(fold(doc.doc_type or ""))
         unit.append(fold(chunk.unit or ""))
-        doc_id.append(fold(chunk.doc_id))
         goals.append(tuple(g.number for g in chunk.goals if g.number))
     snapshot.by_hash = dict(by_hash)
     snapshot.columns = {
@@ -125,7 +124,6 @@ def _index_columns(snapshot: Snapshot) -> None:
         "year": np.array(year, dtype=np.int64),
         "doc_type": np.array(doc_type, dtype=object),
         "unit": np.array(unit, dtype=object),
-        "doc_id": np.array(doc_id, dtype=object),
         "goal_numbers": _tuples(goals),
     }
 
