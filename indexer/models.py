@@ -15,7 +15,8 @@ class TextLine:
 
     `block` is the drawing origin shared by all lines of one paragraph or one table cell
     (PDF producers such as ReportLab draw each flowable under its own transform); it is None
-    for plain text input and for text drawn without a transform.
+    for plain text input and for text drawn without a transform. `cell` is (table, row,
+    column) when the line sits in a cell of a table the page draws with ruling lines.
     """
 
     text: str
@@ -25,6 +26,7 @@ class TextLine:
     bold: bool = False
     italic: bool = False
     block: tuple[float, float] | None = None
+    cell: tuple[int, int, int] | None = None
 
 
 @dataclass

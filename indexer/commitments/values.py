@@ -36,7 +36,7 @@ class Value:
         )
 
 
-MARKS = " ●•◆◇▪◦·—✓✔♀♂"
+MARKS = " ●•◆◇▪◦·—✓✔♀♂■◼□◾"
 """Symbols PDFs put in table cells (status marks, bullets) that are not part of the text."""
 BROKEN_PHRASES = [
     (re.compile(r"nämnd\s*/\s*s\s*t\s*y\s*r\s*e\s*l\s*s\s*e", re.I), "nämnd/styrelse"),

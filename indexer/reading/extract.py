@@ -1,9 +1,9 @@
 """Read report files into pages of positioned text lines, without running headers and footers.
 
-PDFs are read with pypdf page by page. pypdf's visitor gives each piece of text with its
-transform, font and size; lines that share a drawing origin belong to one paragraph or one
-table cell, which later lets tables be rebuilt cell by cell. Plain text files become pages
-split at form feeds.
+pypdf opens a PDF and says whether it can be read at all (encrypted, corrupt, no pages) and
+what its metadata says; pdfium then reads each page's characters with their boxes, sizes and
+fonts, and the ruling lines of its drawn tables, so every line knows its place and, inside a
+table, its cell. Plain text files become pages split at form feeds.
 """
 
 from __future__ import annotations
@@ -13,13 +13,18 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from pypdf import PdfReader
-from pypdf.errors import FileNotDecryptedError, PdfReadError, PdfStreamError
+from pypdf.errors import PdfReadError, PdfStreamError
 
 from indexer.models import Page, RawDocument, TextLine
+from indexer.reading.glyphs import page_lines
+from indexer.reading.rulings import page_grids
 
 PDF_SUFFIXES = {".pdf"}
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
@@ -28,6 +33,9 @@ SUPPORTED_SUFFIXES = PDF_SUFFIXES | TEXT_SUFFIXES
 PAGE_NUMBER = re.compile(r"^(?:Sida|Sid|Page)\s+\d+\s*(?:\(\s*\d+\s*\)|av\s+\d+|of\s+\d+)?$", re.I)
 BARE_PAGE_NUMBER = re.compile(r"^[-–]?\s*\d{1,4}\s*[-–]?$")
 STRAY_MARKUP = re.compile(r"</?(?:p|br|b|i|u|em|strong|span|div|li|ul|ol)\s*/?>", re.I)
+PDFIUM_CHAR_LIMIT = 32767
+# bullets drawn in Symbol or Wingdings fonts come through as private-use code points
+SYMBOL_BULLETS = re.compile(r"[\uf0a7\uf0b7\uf06e\uf076\uf0d8\uf0fc\uf0a8]")
 CONTROL_CHARS = re.compile(r"[\u0000-\u0008\u000b\u000e-\u001f\u007f\u00ad\u200b\ufeff]")
 
 
@@ -55,6 +63,7 @@ def clean_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = STRAY_MARKUP.sub("", text)
     text = CONTROL_CHARS.sub("", text)
+    text = SYMBOL_BULLETS.sub("•", text)
     text = text.replace("\u00a0", " ").replace("\t", " ")
     return re.sub(r" {2,}", " ", text).strip()
 
@@ -93,24 +102,31 @@ def _read_pdf(path: Path) -> RawDocument:
         raise ExtractionError(path, f"corrupt or truncated PDF ({_short(exc)})") from exc
     if page_count == 0:
         raise ExtractionError(path, "PDF has no pages")
+    try:
+        document = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        raise ExtractionError(path, f"corrupt or truncated PDF ({_short(exc)})") from exc
     pages: list[Page] = []
+    heights: list[float] = []
     unreadable: list[int] = []
-    for number in range(1, page_count + 1):
-        try:
-            lines = _pdf_page_lines(reader, number - 1)
-        except FileNotDecryptedError as exc:
-            raise ExtractionError(path, "encrypted PDF; a password is needed to read it") from exc
-        except Exception:
-            unreadable.append(number)
-            lines = []
-        pages.append(Page(number=number, lines=lines))
+    try:
+        for number in range(1, page_count + 1):
+            try:
+                lines, height = _pdf_page_lines(document, reader, number - 1)
+            except Exception:
+                unreadable.append(number)
+                lines, height = [], 842.0
+            pages.append(Page(number=number, lines=lines))
+            heights.append(height)
+    finally:
+        document.close()
     if unreadable and len(unreadable) == page_count:
         raise ExtractionError(path, "corrupt or truncated PDF (no page could be read)")
     if not any(line.text for page in pages for line in page.lines):
         raise ExtractionError(
             path, "no text layer (image-only or scanned PDF); OCR is not supported"
         )
-    _strip_margins(pages, _page_heights(reader))
+    _strip_margins(pages, heights)
     meta = _pdf_info(reader)
     return RawDocument(
         path=str(path),
@@ -148,78 +164,35 @@ def _pdf_info(reader: PdfReader) -> dict[str, str]:
     return out
 
 
-def _page_heights(reader: PdfReader) -> list[float]:
-    heights = []
-    for page in reader.pages:
+def _pdf_page_lines(
+    document: pdfium.PdfDocument, reader: PdfReader, index: int
+) -> tuple[list[TextLine], float]:
+    """The lines of one page and the page's height (points).
+
+    pdfium keeps at most PDFIUM_CHAR_LIMIT characters of a page; a page that reaches it (a
+    generated file with megabytes of text on one page) is read as plain lines with pypdf, so
+    no text is lost.
+    """
+    page = document[index]
+    try:
+        height = float(page.get_height())
+        textpage = page.get_textpage()
         try:
-            heights.append(float(page.mediabox.height))
-        except Exception:
-            heights.append(842.0)
-    return heights
-
-
-def _pdf_page_lines(reader: PdfReader, index: int) -> list[TextLine]:
-    """Collect the text pieces of one page and join them into lines."""
-    page = reader.pages[index]
-    pieces: list[tuple[tuple[float, float] | None, float, float, str, float, bool, bool]] = []
-
-    def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
-        if not text or not text.strip():
-            return
-        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
-        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-        transformed = abs(cm[4]) > 0.01 or abs(cm[5]) > 0.01
-        block = (round(cm[4], 1), round(cm[5], 1)) if transformed else None
-        name = str(font.get("/BaseFont", "")) if isinstance(font, dict) else ""
-        scale = abs(tm[0] * cm[0]) or 1.0
-        pieces.append((block, x, y, text, round(size * scale, 1), "Bold" in name, _italic(name)))
-
-    page.extract_text(visitor_text=visit)
-    return _join_pieces(pieces)
-
-
-def _italic(font_name: str) -> bool:
-    return "Italic" in font_name or "Oblique" in font_name
-
-
-def _join_pieces(
-    pieces: list[tuple[tuple[float, float] | None, float, float, str, float, bool, bool]],
-) -> list[TextLine]:
-    """Join pieces drawn on the same baseline of the same block into one line each."""
-    lines: list[TextLine] = []
-    current: list[Any] | None = None
-    for block, x, y, text, size, bold, italic in pieces:
-        parts = text.split("\n")
-        for i, part in enumerate(parts):
-            if i > 0 and current is not None:
-                lines.append(_make_line(current))
-                current = None
-            if not part.strip():
-                continue
-            same_line = current is not None and current[0] == block and abs(current[2] - y) < 1.0
-            if same_line and current is not None:
-                current[3] = _concat(current[3], part)
-                current[5] = current[5] and bold
+            if pdfium_c.FPDFText_CountChars(textpage.raw) >= PDFIUM_CHAR_LIMIT:
+                lines = _plain_page_lines(reader, index)
             else:
-                if current is not None:
-                    lines.append(_make_line(current))
-                current = [block, x, y, part, size, bold, italic]
-    if current is not None:
-        lines.append(_make_line(current))
-    return [line for line in lines if line.text]
+                lines = page_lines(textpage.raw, height, page_grids(page.raw, height))
+        finally:
+            textpage.close()
+    finally:
+        page.close()
+    cleaned = [replace(line, text=clean_text(line.text)) for line in lines]
+    return [line for line in cleaned if line.text], height
 
 
-def _concat(left: str, right: str) -> str:
-    if not left or not right or left[-1].isspace() or right[0].isspace():
-        return left + right
-    return left + " " + right
-
-
-def _make_line(parts: list[Any]) -> TextLine:
-    block, x, y, text, size, bold, italic = parts
-    return TextLine(
-        text=clean_text(text), x=x, y=y, size=size, bold=bold, italic=italic, block=block
-    )
+def _plain_page_lines(reader: PdfReader, index: int) -> list[TextLine]:
+    text = reader.pages[index].extract_text() or ""
+    return [TextLine(text=line) for line in text.splitlines() if line.strip()]
 
 
 def _strip_margins(pages: list[Page], heights: list[float]) -> None:
@@ -235,7 +208,7 @@ def _strip_margins(pages: list[Page], heights: list[float]) -> None:
             [
                 (i, line)
                 for i, line in enumerate(page.lines)
-                if line.y is not None and line.block is None and (line.y > top or line.y < bottom)
+                if line.y is not None and line.cell is None and (line.y > top or line.y < bottom)
             ]
         )
     counts = Counter(_margin_key(line.text) for band in bands for _, line in set(_dedupe(band)))

@@ -1,9 +1,12 @@
 """Turn one page's positioned lines into blocks: paragraphs, list items and tables.
 
-Lines that share a drawing origin form a paragraph or a table cell. Cells whose first lines sit
-on the same baseline form a table row; rows that follow each other in the table's font size
-form a table. Column headers (the bold first rows) decide which column each cell belongs to,
-so a row keeps its empty cells: "3,2 %" stays under Årsmål even when Prognos is blank.
+A table the page draws with ruling lines comes with each line's cell (table, row, column), so
+it is rebuilt cell by cell and keeps its empty cells. Other lines form paragraphs by
+proximity (same size and weight, close below each other, same left edge). Undrawn tables are
+found from alignment: cells whose first lines sit on the same baseline form a row; rows that
+follow each other in the table's font size form a table, and the column headers (the bold
+first rows) decide which column each cell belongs to, so "3,2 %" stays under Årsmål even when
+Prognos is blank.
 """
 
 from __future__ import annotations
@@ -75,6 +78,9 @@ def page_cells(lines: list[TextLine], page: int) -> list[Cell]:
                 cells.append(cell)
             cell.lines.append(line)
             continue
+        if BULLET.match(line.text):
+            cells.append(Cell(lines=[line], page=page))
+            continue
         previous = cells[-1] if cells else None
         if previous is not None and _continues(previous, line):
             previous.lines.append(line)
@@ -124,8 +130,95 @@ def _rows(cells: list[Cell]) -> list[list[Cell]]:
     return rows
 
 
-def page_blocks(lines: list[TextLine], page: int) -> list[Block]:
-    """Blocks of one page in reading order; tables come out whole, with their columns."""
+def page_blocks(
+    lines: list[TextLine], page: int, vocabulary: frozenset[str] = frozenset()
+) -> list[Block]:
+    """Blocks of one page in reading order; tables come out whole, with their columns.
+
+    `vocabulary` (the document's words) lets a word a narrow column broke in two be joined.
+    """
+    grids: dict[int, list[TextLine]] = {}
+    for line in lines:
+        if line.cell is not None:
+            grids.setdefault(line.cell[0], []).append(line)
+    blocks: list[Block] = []
+    flowing: list[TextLine] = []
+    for line in lines:
+        if line.cell is None:
+            flowing.append(line)
+            continue
+        grid = grids.pop(line.cell[0], None)
+        if grid is not None:
+            blocks.extend(_flow_blocks(flowing, page))
+            flowing = []
+            blocks.append(grid_table_block(grid, page, vocabulary))
+    blocks.extend(_flow_blocks(flowing, page))
+    return blocks
+
+
+def grid_table_block(lines: list[TextLine], page: int, vocabulary: frozenset[str]) -> Block:
+    """A drawn table from its lines, each of which knows its (table, row, column)."""
+    texts: dict[tuple[int, int], list[str]] = {}
+    bold: dict[tuple[int, int], bool] = {}
+    for line in lines:
+        assert line.cell is not None
+        key = (line.cell[1], line.cell[2])
+        texts.setdefault(key, []).append(line.text)
+        bold[key] = bold.get(key, True) and line.bold
+    rows = sorted({r for r, _ in texts})
+    width = max(c for _, c in texts) + 1
+    grid = [[cell_text(texts.get((r, c), []), vocabulary) for c in range(width)] for r in rows]
+    header_rows = 0
+    for r in rows:
+        filled = [c for c in range(width) if (r, c) in texts]
+        if len(filled) < 2 or not all(bold[(r, c)] for c in filled):
+            break
+        header_rows += 1
+    table = Table(rows=grid[:header_rows], header_rows=header_rows)
+    table.row_pages = [page] * header_rows
+    for row in grid[header_rows:]:
+        if not any(row):
+            continue
+        if row[0] and not any(row[1:]):
+            add_loose_text(table, row[0], page)
+            continue
+        table.rows.append(row)
+        table.row_pages.append(page)
+    size = lines[0].size if lines else None
+    return Block(kind="table", text=table_text(table), pages=[page], size=size, table=table)
+
+
+def cell_text(lines: list[str], vocabulary: frozenset[str]) -> str:
+    """A cell's lines as running text, with words a narrow column broke joined again.
+
+    A generator that wraps a header inside a narrow column can break a word anywhere
+    ("Utfall kvinn or/ flickor", "Perio" / "dens utfall"); two neighbouring pieces are joined
+    when together they make a word of the document's running text and one of them alone does
+    not.
+    """
+    text = reflow(lines)
+    if not vocabulary:
+        return text
+    tokens = text.split(" ")
+    out: list[str] = []
+    for token in tokens:
+        if out and _broken_word(out[-1], token, vocabulary):
+            out[-1] += token
+        else:
+            out.append(token)
+    return " ".join(out)
+
+
+def _broken_word(left: str, right: str, vocabulary: frozenset[str]) -> bool:
+    a, b = left.lower().rsplit("/", 1)[-1], right.lower().rstrip(".,:;)/")
+    if not (a.isalpha() and b.isalpha()):
+        return False
+    return (a + b) in vocabulary and (a not in vocabulary or b not in vocabulary)
+
+
+def _flow_blocks(lines: list[TextLine], page: int) -> list[Block]:
+    if not lines:
+        return []
     rows = _rows(page_cells(lines, page))
     blocks: list[Block] = []
     i = 0

@@ -12,11 +12,13 @@ from dataclasses import replace
 
 from indexer.models import Block, RawDocument, Section, Table
 from indexer.reading.layout import add_loose_text, page_blocks, table_text
-from indexer.reading.textlayout import text_page_blocks, wrap_width_of
+from indexer.reading.textlayout import SECTION_NAMES, text_page_blocks, wrap_width_of
 from indexer.structure.goals import GoalTracker, parse_goal_heading
 from indexer.structure.metadata import unit_from_title
 
-ASSESSMENT = re.compile(r"^[●•◆]?\s*(Uppfylls\s+(?:helt|delvis|inte|ej)|Uppfylls\s+\w+)", re.I)
+ASSESSMENT = re.compile(
+    r"^[●•◆■▪◼□◾]?\s*(Uppfylls\s+(?:helt|delvis|inte|ej)|Uppfylls\s+\w+)", re.I
+)
 SKIPPED_SECTIONS = {"innehållsförteckning", "innehåll"}
 SENTENCE_END = (".", "!", "?", ":", ";")
 
@@ -25,8 +27,9 @@ def document_blocks(doc: RawDocument) -> list[Block]:
     """All blocks of a document in reading order, with page breaks healed."""
     blocks: list[Block] = []
     if doc.kind == "pdf":
+        vocabulary = running_text_vocabulary(doc)
         for page in doc.pages:
-            blocks.extend(page_blocks(page.lines, page.number))
+            blocks.extend(page_blocks(page.lines, page.number, vocabulary))
         blocks = _classify_pdf(blocks)
     else:
         width = wrap_width_of([ln for page in doc.pages for ln in page.lines])
@@ -35,36 +38,65 @@ def document_blocks(doc: RawDocument) -> list[Block]:
     return _heal_breaks(blocks)
 
 
+def running_text_vocabulary(doc: RawDocument) -> frozenset[str]:
+    """The words of a document's running text (not its table cells), lowercased."""
+    words: set[str] = set()
+    for page in doc.pages:
+        for line in page.lines:
+            if line.cell is None:
+                words.update(w.strip(".,:;()/").lower() for w in line.text.split())
+    return frozenset(w for w in words if w)
+
+
 def _body_size(blocks: list[Block]) -> float:
     sizes = Counter(b.size for b in blocks if b.kind == "paragraph" and b.size and not b.bold)
     return float(sizes.most_common(1)[0][0]) if sizes else 10.0
 
 
 def _classify_pdf(blocks: list[Block]) -> list[Block]:
-    """Bold lines at body size or larger are headings; their size gives the level."""
+    """Headings by weight and size relative to the document's body text, or by their words.
+
+    A bold line at body size or larger is a heading, its size over the body size giving the
+    level. A goal heading ("Nämndmål: 1.2.1 ...") or a report section name ("Förväntat
+    resultat") is a heading whatever its typography, and a title block ("Verksamhetsberättelse
+    2024 för Vuxenenheten") is a top-level heading whatever its size.
+    """
     body = _body_size(blocks)
     out: list[Block] = []
     for block in blocks:
         if block.kind == "table" or ASSESSMENT.match(block.text):
             out.append(block)
             continue
-        size = block.size or body
-        if block.bold and size >= body - 0.1 and len(block.text) <= 250 and block.kind != "list":
-            out.append(replace(block, kind="heading", level=_level(size, body)))
-        else:
-            out.append(block)
+        level = _heading_level(block, body)
+        out.append(block if level is None else replace(block, kind="heading", level=level))
     return out
 
 
-def _level(size: float, body: float) -> int:
-    step = size - body
-    if step >= 7:
+def _heading_level(block: Block, body: float) -> int | None:
+    text = block.text
+    if len(text) > 250 or block.kind == "list":
+        return None
+    size = block.size or body
+    if unit_from_title(text) is not None and (block.bold or size > body * 1.05):
         return 0
-    if step >= 4.5:
+    prefixed = parse_goal_heading(text, allow_bare=False)
+    if prefixed is not None and len(text) <= 220:
+        return _level(size, body) if block.bold else 2
+    if not block.bold or size < body - 0.1:
+        named = SECTION_NAMES.get(text.lower().rstrip(":"))
+        return named if named is not None and (block.bold or size > body) else None
+    return _level(size, body)
+
+
+def _level(size: float, body: float) -> int:
+    ratio = size / body if body else 1.0
+    if ratio >= 1.65:
+        return 0
+    if ratio >= 1.42:
         return 1
-    if step >= 2:
+    if ratio >= 1.18:
         return 2
-    if step >= 0.75:
+    if ratio >= 1.07:
         return 3
     return 4
 
@@ -107,6 +139,14 @@ def _header_key(table: Table | None) -> str:
 def _continues_table(previous: Block, block: Block) -> bool:
     if previous.kind != "table" or block.kind != "table":
         return False
+    first, second = previous.table, block.table
+    if first is None or second is None:
+        return False
+    if not second.rows and second.leading:
+        return True
+    headless = second.header_rows == 0 and first.header_rows > 0
+    if headless and second.rows and len(second.rows[0]) == len(first.rows[0]):
+        return True
     return bool(_header_key(previous.table)) and _header_key(previous.table) == _header_key(
         block.table
     )
