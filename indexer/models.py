@@ -57,7 +57,8 @@ class Table:
 
     `notes` maps a row index to the analysis text ("Analys ...") that follows that row;
     `leading` holds text found before the first body row of a part that continues a table
-    from the previous page.
+    from the previous page. `row_pages` is the page each row starts on; `row_ends` the last
+    page of a row whose cells or note run onto later pages.
     """
 
     rows: list[list[str]]
@@ -65,6 +66,19 @@ class Table:
     notes: dict[int, str] = field(default_factory=dict)
     row_pages: list[int] = field(default_factory=list)
     leading: list[str] = field(default_factory=list)
+    row_ends: dict[int, int] = field(default_factory=dict)
+
+    def pages_of(self, index: int) -> list[int]:
+        """Every page row `index` (with its note) is printed on."""
+        if index >= len(self.row_pages):
+            return []
+        first = self.row_pages[index]
+        return list(range(first, max(first, self.row_ends.get(index, first)) + 1))
+
+    def reaches(self, index: int, page: int) -> None:
+        """Record that row `index` continues on `page`."""
+        if index < len(self.row_pages) and page > self.row_pages[index]:
+            self.row_ends[index] = max(page, self.row_ends.get(index, page))
 
     @property
     def header(self) -> list[str]:

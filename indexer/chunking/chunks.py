@@ -133,9 +133,7 @@ def _row_chunk(
         f"{name}: {value}" for name, value in zip(header, row, strict=False) if value and name
     )
     embed = _context(info, section, params) + labelled + (f"\n{note}" if note else "")
-    page = table.row_pages[index] if index < len(table.row_pages) else None
-    pages = [page] if page else []
-    chunk = _chunk(info, section, text, embed, "table", pages)
+    chunk = _chunk(info, section, text, embed, "table", table.pages_of(index))
     chunk.table_header = header
     chunk.table_rows = [row]
     chunk.table_note = note
@@ -158,7 +156,7 @@ def _row_group_chunks(
             if index in table.notes:
                 lines.append(table.notes[index])
         text = "\n".join(line for line in lines if line)
-        pages = sorted({table.row_pages[i] for i in group if i < len(table.row_pages)})
+        pages = sorted({page for i in group for page in table.pages_of(i)})
         chunk = _chunk(
             info,
             section,

@@ -98,7 +98,7 @@ def _note(table: Table, index: int) -> str | None:
 
 
 def _page(table: Table, index: int) -> list[int]:
-    return [table.row_pages[index]] if index < len(table.row_pages) else []
+    return table.pages_of(index)
 
 
 @dataclass

@@ -295,6 +295,7 @@ def add_loose_text(table: Table, text: str, page: int) -> None:
     if _is_note(text):
         if has_body:
             table.notes[last] = text
+            table.reaches(last, page)
         else:
             table.leading.append(text)
         return
@@ -303,8 +304,10 @@ def add_loose_text(table: Table, text: str, page: int) -> None:
         return
     if last in table.notes:
         table.notes[last] = f"{table.notes[last]} {text}".strip()
+        table.reaches(last, page)
     elif text[:1].islower():
         table.rows[last][0] = reflow([table.rows[last][0], text])
+        table.reaches(last, page)
     else:
         width = len(table.rows[0]) if table.rows else 1
         table.rows.append([text] + [""] * (width - 1))

@@ -161,6 +161,7 @@ def _join_tables(previous: Block, block: Block) -> Block:
         notes=dict(first.notes),
         row_pages=list(first.row_pages),
         leading=list(first.leading),
+        row_ends=dict(first.row_ends),
     )
     page = second.row_pages[0] if second.row_pages else block.pages[0]
     for text in second.leading:
@@ -171,6 +172,8 @@ def _join_tables(previous: Block, block: Block) -> Block:
         merged.row_pages.append(second.row_pages[index] if index < len(second.row_pages) else page)
         if index in second.notes:
             merged.notes[index + offset] = second.notes[index]
+        if index in second.row_ends:
+            merged.row_ends[index + offset] = second.row_ends[index]
     pages = sorted(set(previous.pages) | set(block.pages))
     return replace(previous, text=table_text(merged), pages=pages, table=merged)
 

@@ -1,0 +1,131 @@
+"""The reader on the producer matrix: the same four reports from other PDF producers.
+
+The PDFs are made at test time by `python -m scripts.producers` (LibreOffice from a DOCX,
+Chromium printing HTML); each producer's reading is compared with the bundled PDFs' and with
+the hand-checked commitments in eval/commitments_gold.json.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from eval.commitments_eval import check_goal, check_indicator
+from indexer.commitments.records import Record
+from indexer.pipeline import ParsedDocument, parse_document
+from indexer.structure.metadata import doc_id_for
+from scripts.producers import tools
+
+ROOT = Path(__file__).resolve().parents[2]
+TXT = ROOT.parent / "shared" / "corpus" / "txt"
+GOLD = ROOT / "eval" / "commitments_gold.json"
+PRODUCERS = ("libreoffice", "chromium")
+BUNDLE = "kungsholmen_2024_verksamhetsberattelse-socialtjanst.pdf"
+
+
+def _missing_tools() -> str | None:
+    if not TXT.is_dir():
+        return f"no text versions at {TXT}"
+    try:
+        tools.require(list(PRODUCERS))
+    except Exception as exc:  # ToolMissing names the Debian packages
+        return str(exc)
+    return None
+
+
+@pytest.fixture(scope="session")
+def matrix(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    reason = _missing_tools()
+    if reason:
+        pytest.skip(reason)
+    out = tmp_path_factory.mktemp("producers")
+    args = [sys.executable, "-m", "scripts.producers", "--txt", str(TXT), "--out", str(out)]
+    for producer in PRODUCERS:
+        args += ["--producer", producer]
+    done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr
+    yield out
+
+
+def _parsed(folder: Path) -> dict[str, ParsedDocument]:
+    return {path.name: parse_document(path) for path in sorted(folder.glob("*.pdf"))}
+
+
+@pytest.fixture(scope="session")
+def bundled() -> dict[str, ParsedDocument]:
+    return _parsed(ROOT / "corpus")
+
+
+@pytest.fixture(scope="session")
+def produced(matrix: Path) -> dict[str, dict[str, ParsedDocument]]:
+    return {producer: _parsed(matrix / producer) for producer in PRODUCERS}
+
+
+def _records(parsed: dict[str, ParsedDocument]) -> dict[str, list[Record]]:
+    return {doc_id_for(name): doc.records for name, doc in parsed.items()}
+
+
+def _goals(parsed: ParsedDocument) -> set[tuple[str, str]]:
+    return {(g.level, g.number) for c in parsed.chunks for g in c.goals if g.number}
+
+
+def _indicator_rows(parsed: ParsedDocument) -> int:
+    return sum(1 for record in parsed.records if record.kind == "indicator")
+
+
+@pytest.mark.parametrize("producer", PRODUCERS)
+def test_goals_units_and_indicator_rows_match_the_bundled_pdfs(
+    producer: str,
+    produced: dict[str, dict[str, ParsedDocument]],
+    bundled: dict[str, ParsedDocument],
+) -> None:
+    theirs_all = produced[producer]
+    assert sorted(theirs_all) == sorted(bundled)
+    for name, reference in bundled.items():
+        theirs = theirs_all[name]
+        found = _goals(theirs) & _goals(reference)
+        assert len(found) >= 0.95 * len(_goals(reference)), (name, _goals(reference) - found)
+        assert _indicator_rows(theirs) >= 0.95 * _indicator_rows(reference), name
+        assert theirs.info.district == reference.info.district
+        assert theirs.info.year == reference.info.year
+        assert theirs.info.doc_type == reference.info.doc_type
+    assert theirs_all[BUNDLE].info.units == bundled[BUNDLE].info.units
+    assert len(theirs_all[BUNDLE].info.units) == 6
+
+
+@pytest.mark.parametrize("producer", PRODUCERS)
+def test_commitments_eval_within_two_points_of_the_bundled_pdfs(
+    producer: str,
+    produced: dict[str, dict[str, ParsedDocument]],
+    bundled: dict[str, ParsedDocument],
+) -> None:
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))
+    scores = {}
+    for name, parsed in (("bundled", bundled), (producer, produced[producer])):
+        records = _records(parsed)
+        rows = [check_indicator(g, records).right for g in gold["indicators"]]
+        goals = [check_goal(g, records).right for g in gold["goals"]]
+        scores[name] = (sum(rows) / len(rows), sum(goals) / len(goals))
+    assert scores[producer][0] >= scores["bundled"][0] - 0.02, scores
+    assert scores[producer][1] >= scores["bundled"][1] - 0.02, scores
+
+
+@pytest.mark.parametrize("producer", PRODUCERS)
+def test_tables_keep_their_columns_and_running_headers_are_gone(
+    producer: str, produced: dict[str, dict[str, ParsedDocument]]
+) -> None:
+    parsed = produced[producer]["hasselby-vallingby_2024_verksamhetsplan.pdf"]
+    indicator_tables = [
+        c for c in parsed.chunks if c.table_header and c.table_header[0] == "Indikator"
+    ]
+    assert indicator_tables
+    for chunk in indicator_tables:
+        assert chunk.table_rows
+        assert all(len(row) == len(chunk.table_header) for row in chunk.table_rows)
+    running = "Hässelby-Vällingbys stadsdelsförvaltning"
+    assert not any(c.text.startswith(running) for c in parsed.chunks)
