@@ -17,6 +17,7 @@ from threadpoolctl import threadpool_limits
 from indexer import store
 from indexer.commitments.records import RecordKind
 from indexer.labels import DOC_TYPE_FILTERS
+from indexer.reading.ocr import ocr_status
 from indexer.structure.metadata import fold
 from service.answers.indicators import answer_from_rows
 from service.commitments.views import Comparison
@@ -254,6 +255,7 @@ class Engine:
                 units=d.units,
                 pages=d.page_count,
                 chunks=counts.get(d.doc_id, 0),
+                ocr_pages=len(d.ocr_pages),
             )
             for d in sorted(snapshot.documents.values(), key=lambda d: (d.year or 0, d.name))
         ]
@@ -288,6 +290,7 @@ class Engine:
             model_id=snapshot.model_id,
             documents=len(snapshot.documents),
             chunks=len(snapshot.chunks),
+            ocr=ocr_status(),
         )
 
 

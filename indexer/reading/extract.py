@@ -2,15 +2,15 @@
 
 PDFs are read with pypdf page by page. pypdf's visitor gives each piece of text with its
 transform, font and size; lines that share a drawing origin belong to one paragraph or one
-table cell, which later lets tables be rebuilt cell by cell. Plain text files become pages
-split at form feeds.
+table cell, which later lets tables be rebuilt cell by cell. Pages without a text layer
+(scanned or image-only) are read with OCR when Tesseract is installed (`indexer.reading.ocr`)
+and marked `ocr`. Plain text files become pages split at form feeds.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -20,6 +20,8 @@ from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError, PdfReadError, PdfStreamError
 
 from indexer.models import Page, RawDocument, TextLine
+from indexer.reading.cleaning import clean_text
+from indexer.reading.ocr import OcrError, ocr_pages, ocr_status
 
 PDF_SUFFIXES = {".pdf"}
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
@@ -27,8 +29,6 @@ SUPPORTED_SUFFIXES = PDF_SUFFIXES | TEXT_SUFFIXES
 
 PAGE_NUMBER = re.compile(r"^(?:Sida|Sid|Page)\s+\d+\s*(?:\(\s*\d+\s*\)|av\s+\d+|of\s+\d+)?$", re.I)
 BARE_PAGE_NUMBER = re.compile(r"^[-–]?\s*\d{1,4}\s*[-–]?$")
-STRAY_MARKUP = re.compile(r"</?(?:p|br|b|i|u|em|strong|span|div|li|ul|ol)\s*/?>", re.I)
-CONTROL_CHARS = re.compile(r"[\u0000-\u0008\u000b\u000e-\u001f\u007f\u00ad\u200b\ufeff]")
 
 
 class ExtractionError(Exception):
@@ -48,15 +48,6 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def clean_text(text: str) -> str:
-    """Unicode-normalise a line and drop markup and control characters PDFs leave behind."""
-    text = unicodedata.normalize("NFC", text)
-    text = STRAY_MARKUP.sub("", text)
-    text = CONTROL_CHARS.sub("", text)
-    text = text.replace("\u00a0", " ").replace("\t", " ")
-    return re.sub(r" {2,}", " ", text).strip()
 
 
 def read_document(path: Path) -> RawDocument:
@@ -106,10 +97,10 @@ def _read_pdf(path: Path) -> RawDocument:
         pages.append(Page(number=number, lines=lines))
     if unreadable and len(unreadable) == page_count:
         raise ExtractionError(path, "corrupt or truncated PDF (no page could be read)")
+    failed = _read_images(path, pages, unreadable)
     if not any(line.text for page in pages for line in page.lines):
-        raise ExtractionError(
-            path, "no text layer (image-only or scanned PDF); OCR is not supported"
-        )
+        problem = f"OCR could not read any page ({failed[0]})" if failed else "OCR read no text"
+        raise ExtractionError(path, f"no text layer (image-only or scanned PDF); {problem}")
     _strip_margins(pages, _page_heights(reader))
     meta = _pdf_info(reader)
     return RawDocument(
@@ -121,6 +112,36 @@ def _read_pdf(path: Path) -> RawDocument:
         info_title=meta.get("title"),
         info_subject=meta.get("subject"),
     )
+
+
+def _read_images(path: Path, pages: list[Page], unreadable: list[int]) -> list[OcrError]:
+    """OCR the readable pages that have no text layer, when Tesseract with Swedish is here.
+
+    Without it a document with no text at all is refused, and the empty pages of a document
+    with text elsewhere stay empty. A page OCR cannot read stays empty like a page pypdf
+    cannot read; its error is returned.
+    """
+    blank = [p for p in pages if not p.lines and p.number not in unreadable]
+    if not blank:
+        return []
+    status = ocr_status()
+    if not status.available:
+        if len(blank) + len(unreadable) == len(pages):
+            raise ExtractionError(
+                path,
+                "no text layer (image-only or scanned PDF) and OCR is unavailable: "
+                + status.message,
+            )
+        return []
+    read = ocr_pages(path, [page.number - 1 for page in blank])
+    failed = []
+    for page in blank:
+        lines = read[page.number - 1]
+        if isinstance(lines, OcrError):
+            failed.append(lines)
+        else:
+            page.lines, page.ocr = lines, True
+    return failed
 
 
 def _try_empty_password(reader: PdfReader) -> bool:

@@ -19,6 +19,8 @@ from indexer.structure.metadata import unit_from_title
 ASSESSMENT = re.compile(r"^[●•◆]?\s*(Uppfylls\s+(?:helt|delvis|inte|ej)|Uppfylls\s+\w+)", re.I)
 SKIPPED_SECTIONS = {"innehållsförteckning", "innehåll"}
 SENTENCE_END = (".", "!", "?", ":", ";")
+OCR_HEADING_STEP = 1.5
+"""Points above the body size that make a line read by OCR a heading (OCR knows no bold)."""
 
 
 def document_blocks(doc: RawDocument) -> list[Block]:
@@ -27,7 +29,7 @@ def document_blocks(doc: RawDocument) -> list[Block]:
     if doc.kind == "pdf":
         for page in doc.pages:
             blocks.extend(page_blocks(page.lines, page.number))
-        blocks = _classify_pdf(blocks)
+        blocks = _classify_pdf(blocks, {page.number for page in doc.pages if page.ocr})
     else:
         width = wrap_width_of([ln for page in doc.pages for ln in page.lines])
         for page in doc.pages:
@@ -40,9 +42,14 @@ def _body_size(blocks: list[Block]) -> float:
     return float(sizes.most_common(1)[0][0]) if sizes else 10.0
 
 
-def _classify_pdf(blocks: list[Block]) -> list[Block]:
-    """Bold lines at body size or larger are headings; their size gives the level."""
-    body = _body_size(blocks)
+def _classify_pdf(blocks: list[Block], ocr_pages: set[int]) -> list[Block]:
+    """Bold lines at body size or larger are headings; their size gives the level.
+
+    OCR knows no bold: on pages read by OCR a short line clearly larger than that text's body
+    size, not ending a sentence, is a heading.
+    """
+    body = _body_size([b for b in blocks if b.pages[0] not in ocr_pages])
+    scanned = _body_size([b for b in blocks if b.pages[0] in ocr_pages])
     out: list[Block] = []
     for block in blocks:
         if block.kind == "table" or ASSESSMENT.match(block.text):
@@ -51,9 +58,20 @@ def _classify_pdf(blocks: list[Block]) -> list[Block]:
         size = block.size or body
         if block.bold and size >= body - 0.1 and len(block.text) <= 250 and block.kind != "list":
             out.append(replace(block, kind="heading", level=_level(size, body)))
+        elif block.pages[0] in ocr_pages and _scanned_heading(block, scanned):
+            out.append(replace(block, kind="heading", level=_level(size, scanned)))
         else:
             out.append(block)
     return out
+
+
+def _scanned_heading(block: Block, body: float) -> bool:
+    return (
+        block.kind == "paragraph"
+        and (block.size or 0) >= body + OCR_HEADING_STEP
+        and len(block.text) <= 120
+        and not block.text.rstrip().endswith((".", "!", "?", ","))
+    )
 
 
 def _level(size: float, body: float) -> int:
