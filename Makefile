@@ -5,9 +5,24 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 MODEL  := var/models/multilingual-e5-small/rapportsok_model.json
 
-.PHONY: setup model index run test test-fast test-slow eval bench lint fuzz torture load screenshots clean producers producer-tools eval-producers
+.PHONY: setup ocr-tools model index run test test-fast test-slow eval bench bench-ocr lint fuzz torture load screenshots clean producers producer-tools eval-producers
 
-setup: $(STAMP) $(MODEL)
+setup: $(STAMP) $(MODEL) ocr-tools
+
+# Tesseract with Swedish reads scanned pages (indexer/reading/ocr.py). Installed from Debian
+# when run as root with apt-get; otherwise a message, and scanned PDFs are refused by name.
+OCR_PACKAGES := tesseract-ocr tesseract-ocr-swe
+
+ocr-tools:
+	@if tesseract --list-langs 2>/dev/null | grep -qx swe; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing $(OCR_PACKAGES) (OCR of scanned pages)"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(OCR_PACKAGES) >/dev/null \
+	    || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(OCR_PACKAGES) >/dev/null; } \
+	    || echo "make: could not install $(OCR_PACKAGES); scanned PDFs will be refused and the OCR tests skipped" >&2; \
+	else \
+	  echo "make: Tesseract with Swedish is not installed; scanned PDFs will be refused and the OCR tests skipped (install the Debian packages $(OCR_PACKAGES) as root)" >&2; \
+	fi
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +62,9 @@ eval: index
 bench: index
 	$(BIN)/python scripts/bench_index.py
 	$(BIN)/python scripts/bench_api.py
+
+bench-ocr: setup
+	$(BIN)/python scripts/bench_ocr.py
 
 lint: setup
 	$(BIN)/ruff check indexer service eval tests scripts

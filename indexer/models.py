@@ -31,11 +31,15 @@ class TextLine:
 
 @dataclass
 class Page:
-    """A page's body lines; running headers and footers are kept apart in `margin`."""
+    """A page's body lines; running headers and footers are kept apart in `margin`.
+
+    `ocr` marks a page read from its image by OCR (it had no text layer).
+    """
 
     number: int
     lines: list[TextLine]
     margin: list[str] = field(default_factory=list)
+    ocr: bool = False
 
 
 @dataclass
@@ -159,6 +163,8 @@ class DocumentInfo:
     units: list[str] = field(default_factory=list)
     page_count: int = 0
     sources: dict[str, str] = field(default_factory=dict)
+    ocr_pages: list[int] = field(default_factory=list)
+    """Numbers of the pages read by OCR."""
 
 
 @dataclass
@@ -180,6 +186,8 @@ class Chunk:
     table_rows: list[list[str]] | None = None
     table_note: str | None = None
     sentences: list[str] = field(default_factory=list)
+    ocr: bool = False
+    """Whether any of its pages was read by OCR (the text may hold misread words)."""
 
     @property
     def goal(self) -> Goal | None:

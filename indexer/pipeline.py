@@ -41,7 +41,7 @@ from indexer.structure.metadata import (
 )
 from indexer.structure.sections import sections_of
 
-EXTRACTOR_VERSION = "5"
+EXTRACTOR_VERSION = "6"
 
 
 @dataclass(frozen=True)

@@ -177,9 +177,10 @@ def _cmd_inspect(args: argparse.Namespace, settings: Settings) -> int:
         f"index {snapshot.build.name} built {manifest.built_at} with {manifest.model.get('name')}"
     )
     for doc in summary["documents"]:
+        ocr = f" ({doc['ocr_pages']} read by OCR)" if doc["ocr_pages"] else ""
         print(
             f"\n{doc['title']}\n  {doc['district']} {doc['year']} {doc['doc_type']} | "
-            f"{doc['pages']} pages, {doc['chunks']} chunks | file {doc['name']}"
+            f"{doc['pages']} pages{ocr}, {doc['chunks']} chunks | file {doc['name']}"
         )
         if doc["units"]:
             print(f"  units ({len(doc['units'])}): " + "; ".join(doc["units"]))
@@ -208,6 +209,7 @@ def _inspect_summary(snapshot: Any) -> dict[str, Any]:
                 "doc_type": doc.doc_type,
                 "units": doc.units,
                 "pages": doc.page_count,
+                "ocr_pages": len(doc.ocr_pages),
                 "chunks": len(chunks),
                 "goals": sorted(goals, key=_goal_sort_key),
             }

@@ -17,6 +17,7 @@ from threadpoolctl import threadpool_limits
 from indexer import store
 from indexer.commitments.records import RecordKind
 from indexer.labels import DOC_TYPE_FILTERS
+from indexer.reading.ocr import ocr_status
 from indexer.structure.metadata import fold
 from service.answers.indicators import answer_from_rows
 from service.commitments.views import Comparison
@@ -45,6 +46,10 @@ GOAL_NUMBER = re.compile(r"^\d{1,2}(\.\d{1,2}){0,3}$")
 FILTER_NAMES = ("district", "year", "doc_type", "goal", "unit")
 """Filters a caller may ask not to be read from the question."""
 
+
+WORD_CHARACTER = "[0-9A-Za-z\u00aa\u00b5\u00ba\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02af\u0370-\u04ff]"
+"""A letter or digit of the Latin, Greek or Cyrillic scripts, spelled out as ranges so that the
+OpenAPI schema's pattern (ECMA-262, where \\w is ASCII only) means what this check means."""
 
 class Engine:
     def __init__(self, settings: Settings) -> None:
@@ -182,7 +187,7 @@ class Engine:
         limit = self.settings.max_query_chars
         if len(text) > limit:
             raise InvalidInput("q", f"the question is {len(text)} characters; at most {limit}")
-        if not re.search(r"\w", query):
+        if not re.search(WORD_CHARACTER, query):
             raise InvalidInput("q", "the question has no words")
         return query
 
@@ -254,6 +259,7 @@ class Engine:
                 units=d.units,
                 pages=d.page_count,
                 chunks=counts.get(d.doc_id, 0),
+                ocr_pages=len(d.ocr_pages),
             )
             for d in sorted(snapshot.documents.values(), key=lambda d: (d.year or 0, d.name))
         ]
@@ -288,6 +294,7 @@ class Engine:
             model_id=snapshot.model_id,
             documents=len(snapshot.documents),
             chunks=len(snapshot.chunks),
+            ocr=ocr_status(),
         )
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.models import Goal
+from indexer.reading.ocr import OcrStatus
 from service.search.retrieval import Hit
 from service.search.snapshot import Filters
 
@@ -72,6 +73,8 @@ class Citation:
     section: str
     goal: Goal | None
     quote: str
+    ocr: bool = False
+    """The passage was read by OCR from a scanned page."""
 
     @classmethod
     def of_hit(cls, number: int, hit: Hit) -> Citation:
@@ -90,6 +93,7 @@ class Citation:
             section=chunk.section,
             goal=chunk.goal,
             quote=chunk.text,
+            ocr=chunk.ocr,
         )
 
 
@@ -144,6 +148,8 @@ class DocumentSummary:
     units: list[str]
     pages: int
     chunks: int
+    ocr_pages: int = 0
+    """How many of its pages were read by OCR."""
 
     @property
     def is_pdf(self) -> bool:
@@ -170,6 +176,8 @@ class Health:
     model_id: str | None = None
     documents: int = 0
     chunks: int = 0
+    ocr: OcrStatus | None = None
+    """Whether scanned pages can be read (Tesseract with Swedish installed)."""
 
 
 @dataclass(frozen=True)

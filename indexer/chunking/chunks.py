@@ -211,15 +211,17 @@ def _chunk(
     kind: str,
     pages: list[int],
 ) -> Chunk:
+    pages = pages or section.pages
     return Chunk(
         doc_id=info.doc_id,
         text=text,
         embed_text=embed_text,
         kind=kind,  # type: ignore[arg-type]
-        pages=pages or section.pages,
+        pages=pages,
         section=" > ".join(section.headings),
         goals=list(section.goals),
         unit=section.unit,
         content_hash=content_hash(text),
         assessment=section.assessment,
+        ocr=not set(pages).isdisjoint(info.ocr_pages),
     )

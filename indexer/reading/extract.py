@@ -3,14 +3,15 @@
 pypdf opens a PDF and says whether it can be read at all (encrypted, corrupt, no pages) and
 what its metadata says; pdfium then reads each page's characters with their boxes, sizes and
 fonts, and the ruling lines of its drawn tables, so every line knows its place and, inside a
-table, its cell. Plain text files become pages split at form feeds.
+table, its cell. Pages without a text layer (scanned or image-only) are read with OCR when
+Tesseract is installed (`indexer.reading.ocr`) and marked `ocr`. Plain text files become pages
+split at form feeds.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
@@ -23,7 +24,9 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError, PdfStreamError
 
 from indexer.models import Page, RawDocument, TextLine
+from indexer.reading.cleaning import clean_text
 from indexer.reading.glyphs import page_lines
+from indexer.reading.ocr import OcrError, ocr_pages, ocr_status
 from indexer.reading.rulings import page_grids
 
 PDF_SUFFIXES = {".pdf"}
@@ -32,11 +35,7 @@ SUPPORTED_SUFFIXES = PDF_SUFFIXES | TEXT_SUFFIXES
 
 PAGE_NUMBER = re.compile(r"^(?:Sida|Sid|Page)\s+\d+\s*(?:\(\s*\d+\s*\)|av\s+\d+|of\s+\d+)?$", re.I)
 BARE_PAGE_NUMBER = re.compile(r"^[-–]?\s*\d{1,4}\s*[-–]?$")
-STRAY_MARKUP = re.compile(r"</?(?:p|br|b|i|u|em|strong|span|div|li|ul|ol)\s*/?>", re.I)
 PDFIUM_CHAR_LIMIT = 32767
-# bullets drawn in Symbol or Wingdings fonts come through as private-use code points
-SYMBOL_BULLETS = re.compile(r"[\uf0a7\uf0b7\uf06e\uf076\uf0d8\uf0fc\uf0a8]")
-CONTROL_CHARS = re.compile(r"[\u0000-\u0008\u000b\u000e-\u001f\u007f\u00ad\u200b\ufeff]")
 
 
 class ExtractionError(Exception):
@@ -56,16 +55,6 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def clean_text(text: str) -> str:
-    """Unicode-normalise a line and drop markup and control characters PDFs leave behind."""
-    text = unicodedata.normalize("NFC", text)
-    text = STRAY_MARKUP.sub("", text)
-    text = CONTROL_CHARS.sub("", text)
-    text = SYMBOL_BULLETS.sub("•", text)
-    text = text.replace("\u00a0", " ").replace("\t", " ")
-    return re.sub(r" {2,}", " ", text).strip()
 
 
 def read_document(path: Path) -> RawDocument:
@@ -109,10 +98,13 @@ def _read_pdf(path: Path) -> RawDocument:
     pages: list[Page] = []
     heights: list[float] = []
     unreadable: list[int] = []
+    pictured: set[int] = set()
     try:
         for number in range(1, page_count + 1):
             try:
                 lines, height = _pdf_page_lines(document, reader, number - 1)
+                if not lines and _shows_images(document, number - 1):
+                    pictured.add(number)
             except Exception:
                 unreadable.append(number)
                 lines, height = [], 842.0
@@ -122,10 +114,12 @@ def _read_pdf(path: Path) -> RawDocument:
         document.close()
     if unreadable and len(unreadable) == page_count:
         raise ExtractionError(path, "corrupt or truncated PDF (no page could be read)")
+    failed = _read_images(path, pages, unreadable, pictured)
     if not any(line.text for page in pages for line in page.lines):
-        raise ExtractionError(
-            path, "no text layer (image-only or scanned PDF); OCR is not supported"
-        )
+        if not pictured:
+            raise ExtractionError(path, "no text in PDF (blank pages)")
+        problem = f"OCR could not read any page ({failed[0]})" if failed else "OCR read no text"
+        raise ExtractionError(path, f"no text layer (image-only or scanned PDF); {problem}")
     _strip_margins(pages, heights)
     meta = _pdf_info(reader)
     return RawDocument(
@@ -137,6 +131,51 @@ def _read_pdf(path: Path) -> RawDocument:
         info_title=meta.get("title"),
         info_subject=meta.get("subject"),
     )
+
+
+def _read_images(
+    path: Path, pages: list[Page], unreadable: list[int], pictured: set[int]
+) -> list[OcrError]:
+    """OCR the pages that show images but no text, when Tesseract with Swedish is installed.
+
+    Without it a document with no text at all is refused, and the empty pages of a document
+    with text elsewhere stay empty. A page OCR cannot read stays empty like a page pdfium
+    cannot read; its error is returned.
+    """
+    blank = [p for p in pages if not p.lines and p.number in pictured]
+    if not blank:
+        return []
+    status = ocr_status()
+    if not status.available:
+        if len(blank) + len(unreadable) == len(pages):
+            raise ExtractionError(
+                path,
+                "no text layer (image-only or scanned PDF) and OCR is unavailable: "
+                + status.message,
+            )
+        return []
+    read = ocr_pages(path, [page.number - 1 for page in blank])
+    failed = []
+    for page in blank:
+        lines = read[page.number - 1]
+        if isinstance(lines, OcrError):
+            failed.append(lines)
+        else:
+            page.lines, page.ocr = lines, True
+    return failed
+
+
+def _shows_images(document: pdfium.PdfDocument, index: int) -> bool:
+    page = document[index]
+    try:
+        count = pdfium_c.FPDFPage_CountObjects(page.raw)
+        return any(
+            pdfium_c.FPDFPageObj_GetType(pdfium_c.FPDFPage_GetObject(page.raw, i))
+            in (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM)
+            for i in range(count)
+        )
+    finally:
+        page.close()
 
 
 def _try_empty_password(reader: PdfReader) -> bool:

@@ -24,8 +24,9 @@ import numpy as np
 from indexer.commitments.records import Record
 from indexer.models import Chunk, DocumentInfo
 
-FORMAT_VERSION = 3
-"""3: BM25 saved with the build, tuned settings recorded in the manifest."""
+FORMAT_VERSION = 4
+"""3: BM25 saved with the build, tuned settings recorded in the manifest.
+4: pages read by OCR: `documents.ocr_pages` and `chunks.ocr`."""
 MANIFEST = "manifest.json"
 SENTENCE_VECTORS = "sentence_vectors.npy"
 VECTORS = "vectors.faiss"
@@ -90,14 +91,15 @@ class BuildDocument:
 SCHEMA = """
 CREATE TABLE documents (
     doc_id TEXT PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT NOT NULL, title TEXT,
-    district TEXT, year INTEGER, doc_type TEXT, units TEXT, page_count INTEGER, sources TEXT
+    district TEXT, year INTEGER, doc_type TEXT, units TEXT, page_count INTEGER, sources TEXT,
+    ocr_pages TEXT
 );
 CREATE TABLE chunks (
     id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(doc_id),
     ordinal INTEGER, kind TEXT, text TEXT NOT NULL, embed_text TEXT NOT NULL, pages TEXT,
     first_page INTEGER, section TEXT, goals TEXT, goal_number TEXT, goal_title TEXT,
     unit TEXT, content_hash TEXT, assessment TEXT, table_header TEXT, table_rows TEXT,
-    table_note TEXT, sentences TEXT, sentence_start INTEGER
+    table_note TEXT, sentences TEXT, sentence_start INTEGER, ocr INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX chunks_doc ON chunks(doc_id);
 CREATE INDEX chunks_hash ON chunks(content_hash);

@@ -65,6 +65,7 @@ def read_documents(build: Path) -> list[DocumentInfo]:
             units=json.loads(r["units"] or "[]"),
             page_count=r["page_count"] or 0,
             sources=json.loads(r["sources"] or "{}"),
+            ocr_pages=json.loads(r["ocr_pages"] or "[]"),
         )
         for r in rows
     ]
@@ -145,6 +146,7 @@ def _chunk_from_row(r: sqlite3.Row) -> Chunk:
         table_rows=json.loads(r["table_rows"]) if r["table_rows"] else None,
         table_note=r["table_note"],
         sentences=json.loads(r["sentences"] or "[]"),
+        ocr=bool(r["ocr"]),
     )
 
 

@@ -106,7 +106,7 @@ def _write_metadata(path: Path, documents: list[DocumentInfo], chunks: list[Chun
     try:
         db.executescript(SCHEMA)
         db.executemany(
-            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             [
                 (
                     d.doc_id,
@@ -119,12 +119,13 @@ def _write_metadata(path: Path, documents: list[DocumentInfo], chunks: list[Chun
                     json.dumps(d.units, ensure_ascii=False),
                     d.page_count,
                     json.dumps(d.sources, ensure_ascii=False),
+                    json.dumps(d.ocr_pages),
                 )
                 for d in documents
             ],
         )
         db.executemany(
-            "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [
                 _chunk_row(i, c, start)
                 for i, (c, start) in enumerate(zip(chunks, _starts(chunks), strict=True))
@@ -188,4 +189,5 @@ def _chunk_row(row_id: int, c: Chunk, sentence_start: int) -> tuple[Any, ...]:
         c.table_note,
         json.dumps(c.sentences, ensure_ascii=False),
         sentence_start,
+        int(c.ocr),
     )

@@ -150,6 +150,7 @@ def describe(doc: RawDocument, units: list[str], override: dict[str, Any] | None
         units=units,
         page_count=len(doc.pages),
         sources=sources,
+        ocr_pages=[page.number for page in doc.pages if page.ocr],
     )
     if override:
         apply_override(info, override)

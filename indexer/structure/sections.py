@@ -21,6 +21,9 @@ ASSESSMENT = re.compile(
 )
 SKIPPED_SECTIONS = {"innehållsförteckning", "innehåll"}
 SENTENCE_END = (".", "!", "?", ":", ";")
+OCR_HEADING_RATIO = 1.12
+"""How much larger than the body text a line read by OCR must be to count as strong (OCR
+knows no bold)."""
 
 
 def document_blocks(doc: RawDocument) -> list[Block]:
@@ -30,7 +33,7 @@ def document_blocks(doc: RawDocument) -> list[Block]:
         vocabulary = running_text_vocabulary(doc)
         for page in doc.pages:
             blocks.extend(page_blocks(page.lines, page.number, vocabulary))
-        blocks = _classify_pdf(blocks)
+        blocks = _classify_pdf(blocks, {page.number for page in doc.pages if page.ocr})
     else:
         width = wrap_width_of([ln for page in doc.pages for ln in page.lines])
         for page in doc.pages:
@@ -53,39 +56,53 @@ def _body_size(blocks: list[Block]) -> float:
     return float(sizes.most_common(1)[0][0]) if sizes else 10.0
 
 
-def _classify_pdf(blocks: list[Block]) -> list[Block]:
+def _classify_pdf(blocks: list[Block], ocr_pages: set[int]) -> list[Block]:
     """Headings by weight and size relative to the document's body text, or by their words.
 
     A bold line at body size or larger is a heading, its size over the body size giving the
     level. A goal heading ("Nämndmål: 1.2.1 ...") or a report section name ("Förväntat
     resultat") is a heading whatever its typography, and a title block ("Verksamhetsberättelse
-    2024 för Vuxenenheten") is a top-level heading whatever its size.
+    2024 för Vuxenenheten") is a top-level heading whatever its size. OCR knows no bold: on
+    pages read by OCR a short line clearly larger than that text's body, not ending a
+    sentence, counts as bold.
     """
-    body = _body_size(blocks)
+    body = _body_size([b for b in blocks if b.pages[0] not in ocr_pages])
+    scanned = _body_size([b for b in blocks if b.pages[0] in ocr_pages])
     out: list[Block] = []
     for block in blocks:
         if block.kind == "table" or ASSESSMENT.match(block.text):
             out.append(block)
             continue
-        level = _heading_level(block, body)
+        ocr = block.pages[0] in ocr_pages
+        level = _heading_level(block, scanned if ocr else body, ocr)
         out.append(block if level is None else replace(block, kind="heading", level=level))
     return out
 
 
-def _heading_level(block: Block, body: float) -> int | None:
+def _heading_level(block: Block, body: float, ocr: bool) -> int | None:
     text = block.text
     if len(text) > 250 or block.kind == "list":
         return None
     size = block.size or body
-    if unit_from_title(text) is not None and (block.bold or size > body * 1.05):
+    strong = block.bold or (ocr and _scanned_strong(block, body))
+    if unit_from_title(text) is not None and (strong or size > body * 1.05):
         return 0
     prefixed = parse_goal_heading(text, allow_bare=False)
     if prefixed is not None and len(text) <= 220:
-        return _level(size, body) if block.bold else 2
-    if not block.bold or size < body - 0.1:
+        return _level(size, body) if strong else 2
+    if not strong or size < body - 0.1:
         named = SECTION_NAMES.get(text.lower().rstrip(":"))
-        return named if named is not None and (block.bold or size > body) else None
+        return named if named is not None and (strong or size > body) else None
     return _level(size, body)
+
+
+def _scanned_strong(block: Block, body: float) -> bool:
+    return (
+        block.kind == "paragraph"
+        and (block.size or 0) >= body * OCR_HEADING_RATIO
+        and len(block.text) <= 120
+        and not block.text.rstrip().endswith((".", "!", "?", ","))
+    )
 
 
 def _level(size: float, body: float) -> int:

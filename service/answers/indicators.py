@@ -273,6 +273,7 @@ def _citation(number: int, record: Record, documents: dict[str, DocumentInfo]) -
         section=record.section,
         goal=record.goal,
         quote=row_quote(record),
+        ocr=doc is not None and not set(record.pages).isdisjoint(doc.ocr_pages),
     )
 
 

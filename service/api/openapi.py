@@ -16,11 +16,11 @@ from typing import Any
 from fastapi import FastAPI
 
 from indexer.labels import DOC_TYPE_FILTERS
-from service.engine import FILTER_NAMES
+from service.engine import FILTER_NAMES, WORD_CHARACTER
 from service.results import Facets
 from service.settings import Settings
 
-WORDS = r"\w"
+WORDS = WORD_CHARACTER
 GOAL = r"^\s*\d{1,2}(\.\d{1,2}){0,3}\s*$"
 NAMES = "|".join(FILTER_NAMES)
 NOFILTER = rf"^\s*({NAMES})?\s*(,\s*({NAMES})?\s*)*$"

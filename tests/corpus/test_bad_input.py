@@ -1,9 +1,10 @@
 """A corpus of nasty files: each bad one is reported by name, every good one is indexed.
 
 The corpus is generated in a temporary folder: empty and random files, an encrypted PDF, a
-PDF without a text layer, a 2,000-page PDF, a PDF whose text is one 5 MB line, Latin-1 and
-UTF-16 text, a symlink out of the corpus and a file that disappears between listing and
-reading. Indexing runs through the `rapportsok index` command with the fake encoder.
+PDF of blank pages (no text layer, nothing for OCR to read), a 2,000-page PDF, a PDF whose
+text is one 5 MB line, Latin-1 and UTF-16 text, a symlink out of the corpus and a file that
+disappears between listing and reading. Indexing runs through the `rapportsok index` command
+with the fake encoder.
 """
 
 from __future__ import annotations
@@ -23,9 +24,13 @@ from pypdf import PdfReader, PdfWriter
 
 from indexer import pipeline
 from indexer.chunking.chunks import ChunkParams
+from indexer.reading import extract
+from indexer.reading.extract import ExtractionError
+from indexer.reading.ocr import OcrStatus
 from service import cli
 from service.search.snapshot import load_snapshot
 from service.settings import get_settings
+from tests.support.corpora import CORPUS, FILES, VP21, image_only
 from tests.support.fakes import (
     FakeEncoder,
     report_text,
@@ -55,7 +60,7 @@ BAD = {
     "trasig-med-huvud.pdf": r"corrupt or truncated PDF",
     "avkortad.pdf": r"corrupt or truncated PDF",
     "krypterad.pdf": r"encrypted PDF; a password is needed",
-    "skannad.pdf": r"no text layer .*OCR is not supported",
+    "skannad.pdf": r"no text in PDF \(blank pages\)",
     "latin1.txt": r"not UTF-8 text \(invalid byte 0x[0-9a-f]{2} at offset \d+\); save it as UTF-8",
     "trasig-utf16.txt": r"broken UTF-16 text",
     "binar.txt": r"binary content in a text file",
@@ -250,3 +255,28 @@ def test_a_clean_corpus_exits_zero(tmp_path: Path) -> None:
         code, stdout, stderr = run_cli(["index"])
     assert (code, stderr) == (0, "")
     assert "1 documents" in stdout and "1 new" in stdout
+
+
+def test_without_ocr_a_scanned_report_is_refused_by_name_and_the_rest_indexed(
+    tmp_path: Path,
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    image_only(CORPUS / FILES[VP21], corpus / "skannad-plan.pdf", [2], dpi=50)
+    title = "Verksamhetsplan 2023 för Hässelby-Vällingby stadsdelsnämnd"
+    (corpus / "plan.txt").write_text(report_text(title, "Parkerna"), encoding="utf-8")
+    (corpus / "parker.pdf").write_bytes(text_pdf([[title, "Parkerna sköts av förvaltningen."]]))
+    unavailable = OcrStatus(
+        False, "tesseract not found; install tesseract-ocr and tesseract-ocr-swe"
+    )
+    with fake_environment(tmp_path, FakeEncoder()) as patch:
+        patch.setattr(extract, "ocr_status", lambda: unavailable)
+        with pytest.raises(ExtractionError, match=r"^skannad-plan\.pdf: no text layer") as caught:
+            extract.read_document(corpus / "skannad-plan.pdf")
+        code, _, stderr = run_cli(["index"])
+    assert "OCR is unavailable" in caught.value.problem
+    assert "install tesseract-ocr and tesseract-ocr-swe" in caught.value.problem
+    assert code == 1
+    assert stderr.splitlines() == [f"could not index skannad-plan.pdf: {caught.value.problem}"]
+    names = {d.name for d in load_snapshot(tmp_path / "index").documents.values()}
+    assert names == {"plan.txt", "parker.pdf"}

@@ -32,3 +32,15 @@ def excerpt(source: Path, target: Path, pages: int) -> None:
         writer.add_page(page)
     with target.open("wb") as handle:
         writer.write(handle)
+
+
+def image_only(source: Path, target: Path, pages: list[int], dpi: int = 150) -> None:
+    """Pages of a report (0-based) as pictures in a PDF with no text layer, like a scan."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(source))
+    try:
+        images = [document[i].render(scale=dpi / 72, grayscale=True).to_pil() for i in pages]
+    finally:
+        document.close()
+    images[0].save(target, "PDF", resolution=float(dpi), save_all=True, append_images=images[1:])

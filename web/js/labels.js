@@ -99,3 +99,6 @@ export function goalText(goal) {
   if (!goal) return "";
   return goal.number ? `${goalLevelLabel(goal.level)} ${goal.number}: ${goal.title}` : `${goalLevelLabel(goal.level)}: ${goal.title}`;
 }
+
+/** Said of a passage read by OCR from a scanned page (the badge's tooltip). */
+export const OCR_NOTE = "läst med OCR, texten kan innehålla fel";

@@ -3,7 +3,7 @@
 
 import { pdfUrl } from "./api.js";
 import { el, highlighted, pdfLink } from "./dom.js";
-import { FILTER_KEYS, docTypeLabel, goalLevelLabel } from "./labels.js";
+import { FILTER_KEYS, OCR_NOTE, docTypeLabel, goalLevelLabel } from "./labels.js";
 import { emptyNotice, errorNotice } from "./notices.js";
 import { skeletonLines } from "./answer-view.js";
 import { sectionText } from "./sections.js";
@@ -68,6 +68,10 @@ function passageTags(hit) {
   addTag(hit.unit, "tag--unit", "Enhet");
   addTag(pageText(hit), "tag--page", "Sida");
   if (hit.kind === "table") addTag("Tabell", "tag--kind");
+  if (hit.ocr) {
+    tags.append(el("li", { className: "tag tag--ocr", title: OCR_NOTE },
+      "OCR", el("span", { className: "visually-hidden" }, ` (${OCR_NOTE})`)));
+  }
   return tags;
 }
 

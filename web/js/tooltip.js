@@ -1,7 +1,7 @@
 // The citation tooltip: a citation marker's source (report, year, page), on hover or focus.
 
 import { closestTarget, el } from "./dom.js";
-import { docTypeLabel, goalText } from "./labels.js";
+import { OCR_NOTE, docTypeLabel, goalText } from "./labels.js";
 import { sectionText } from "./sections.js";
 import { state } from "./state.js";
 
@@ -25,6 +25,7 @@ function tooltipRows(citation) {
     citation.unit ? tooltipRow("Enhet: ", citation.unit) : null,
     citation.goal ? tooltipRow("Mål: ", goalText(citation.goal)) : null,
     section ? tooltipRow("Avsnitt: ", section) : null,
+    citation.ocr ? tooltipRow("OCR: ", OCR_NOTE) : null,
     el("p", { className: "tooltip-hint" }, citation.page ? `Klicka för att öppna rapporten på sidan ${citation.page}` : "Klicka för att öppna rapporten"),
   ];
 }

@@ -2,6 +2,7 @@
 
 from fastapi import APIRouter, Request
 
+from indexer.reading.ocr import ocr_status
 from service.api.errors import documented
 from service.api.schemas import HealthOut
 from service.results import Health
@@ -12,8 +13,11 @@ def router() -> APIRouter:
 
     @api.get("/health", response_model=HealthOut, responses=documented(414))
     def health(request: Request) -> HealthOut:
-        """Whether an index is loaded, which model and build, and how big it is."""
+        """Whether an index is loaded, which model and build, how big it is, and whether
+        scanned pages can be read (OCR)."""
         engine = request.app.state.engine
-        return HealthOut.of(engine.health() if engine else Health("starting", False))
+        return HealthOut.of(
+            engine.health() if engine else Health("starting", False, ocr=ocr_status())
+        )
 
     return api

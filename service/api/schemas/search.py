@@ -49,6 +49,7 @@ class HitOut(BaseModel):
     pages: list[int]
     kind: str
     assessment: str | None = None
+    ocr: bool = Field(False, description="Read by OCR from a scanned page: may hold misread words")
     highlights: list[list[int]] = Field(description="[start, end) spans of query words in text")
     also_in: list[CopyOut] = Field(
         default=[], description="Other reports or units with the same passage word for word"
@@ -75,6 +76,7 @@ class HitOut(BaseModel):
             pages=chunk.pages,
             kind=chunk.kind,
             assessment=chunk.assessment,
+            ocr=chunk.ocr,
             highlights=passage.highlights,
             also_in=[
                 CopyOut(document=c.document, unit=c.unit, page=c.page) for c in passage.also_in
@@ -130,6 +132,7 @@ class CitationOut(BaseModel):
     section: str
     goal: GoalRefOut | None
     quote: str = Field(description="The cited passage")
+    ocr: bool = Field(False, description="Read by OCR from a scanned page: may hold misread words")
 
 
 class SentenceOut(BaseModel):
@@ -211,12 +214,18 @@ class DocumentOut(BaseModel):
     units: list[str]
     pages: int
     chunks: int
+    ocr_pages: int = Field(0, description="How many pages had no text layer and were read by OCR")
     pdf: str | None = Field(description="URL of the report file, if it is a PDF")
 
     @classmethod
     def of(cls, doc: DocumentSummary) -> DocumentOut:
         pdf = report_url(doc.doc_id) if doc.is_pdf else None
         return cls.model_validate({**doc.__dict__, "id": doc.doc_id, "pdf": pdf})
+
+
+class OcrOut(BaseModel):
+    available: bool = Field(description="Whether pages without a text layer are read by OCR")
+    message: str = Field(description="The Tesseract version, or what to install")
 
 
 class HealthOut(BaseModel):
@@ -228,10 +237,11 @@ class HealthOut(BaseModel):
     model_id: str | None
     documents: int
     chunks: int
+    ocr: OcrOut | None = None
 
     @classmethod
     def of(cls, health: Health) -> HealthOut:
-        return cls(**health.__dict__)
+        return cls.model_validate(health, from_attributes=True)
 
 
 class ReloadOut(BaseModel):
