@@ -16,7 +16,7 @@ from typing import Any
 import pypdfium2.raw as pdfium_c
 
 from indexer.models import TextLine
-from indexer.reading.rulings import Grid, GridCell
+from indexer.reading.rulings import Grid, GridCell, locate
 
 GAP = 1.3  # a horizontal gap wider than this many font sizes splits a line
 BULLET_GAP = 4.0  # a bullet and its text may sit this many font sizes apart
@@ -89,13 +89,7 @@ class _PageReader:
         return round(size * 2) / 2
 
     def cell_at(self, x: float, y: float) -> GridCell | None:
-        top = self.height - y
-        for grid in self.grids:
-            if grid.x0 <= x <= grid.x1 and grid.top <= top <= grid.bottom:
-                for cell in grid.cells:
-                    if cell.x0 <= x <= cell.x1 and cell.top <= top <= cell.bottom:
-                        return cell
-        return None
+        return locate(self.grids, x, self.height - y)
 
     def lines(self) -> list[TextLine]:
         tp = self.textpage

@@ -160,7 +160,7 @@ def grid_table_block(lines: list[TextLine], page: int, vocabulary: frozenset[str
     """A drawn table from its lines, each of which knows its (table, row, column)."""
     texts: dict[tuple[int, int], list[str]] = {}
     bold: dict[tuple[int, int], bool] = {}
-    for line in lines:
+    for line in sorted(lines, key=lambda ln: -(ln.y or 0.0)):
         assert line.cell is not None
         key = (line.cell[1], line.cell[2])
         texts.setdefault(key, []).append(line.text)

@@ -16,17 +16,19 @@ import subprocess
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from statistics import median
 from typing import Any
 
+import numpy as np
 import pypdfium2 as pdfium
 import pytesseract
 from PIL import Image
 
 from indexer.models import TextLine
 from indexer.reading.cleaning import clean_text
+from indexer.reading.rulings import Grid, GridCell, image_grids, locate
 
 LANGUAGE = "swe"
 INSTALL_HINT = "install tesseract-ocr and tesseract-ocr-swe"
@@ -45,6 +47,8 @@ DESCENDERS = set("gjpqy,;()[]{}§")
 SIZE_SNAP = 0.8
 """Lines within this many points of the page's commonest size take that size, so the lines
 of one paragraph agree (the layout joins lines of equal size)."""
+DARK = 150
+"""Grey level (0-255) below which a pixel counts as ink when looking for a table's rules."""
 TIMEOUT_SECONDS = 120
 BOX = ("left", "top", "width", "height")
 
@@ -159,32 +163,44 @@ def _read_image(image: Image.Image, frame: tuple[float, float, float], dpi: int)
         output_type=pytesseract.Output.DICT,
         timeout=TIMEOUT_SECONDS,
     )
-    return words_to_lines(data, frame, dpi)
+    grids = image_grids(np.asarray(image.convert("L")) < DARK, 72 / dpi)
+    return words_to_lines(data, frame, dpi, grids)
 
 
 def words_to_lines(
-    data: dict[str, list[Any]], frame: tuple[float, float, float], dpi: int
+    data: dict[str, list[Any]],
+    frame: tuple[float, float, float],
+    dpi: int,
+    grids: list[Grid] | None = None,
 ) -> list[TextLine]:
     """Tesseract's TSV words grouped by (block, paragraph, line) into lines in PDF points.
 
     `frame` is the page's left edge, bottom edge and height in points; pixel boxes are
-    measured from the top left of an image rendered at `dpi`.
+    measured from the top left of an image rendered at `dpi`. Words inside a cell of a table
+    the page shows (`grids`, in points from the image's top left) form lines of their own
+    that know their cell, as in the text-layer reader.
     """
     left, bottom, height = frame
     scale = 72 / dpi
-    groups: dict[tuple[int, int, int], list[tuple[str, float, float, float, float]]] = {}
+    groups: dict[tuple[int, int, int, Any], list[tuple[str, float, float, float, float]]] = {}
     for i, text in enumerate(data.get("text", [])):
         word = str(text).strip()
-        if not word or float(data["conf"][i]) < MIN_CONFIDENCE:
-            continue
-        key = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
+        if not word.strip("|") or float(data["conf"][i]) < MIN_CONFIDENCE:
+            continue  # nothing, a guess, or a table's rule read as a bar
         x, top, width, tall = (float(data[k][i]) * scale for k in BOX)
+        cell = locate(grids, x + width / 2, top + tall / 2) if grids else None
+        key = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]), cell)
         groups.setdefault(key, []).append((word, x, top, width, tall))
-    lines = [_line(words, left, bottom + height) for words in groups.values()]
+    lines = [_line(words, left, bottom + height, key[3]) for key, words in groups.items()]
     return _snap_sizes([line for line in lines if line.text])
 
 
-def _line(words: list[tuple[str, float, float, float, float]], left: float, top: float) -> TextLine:
+def _line(
+    words: list[tuple[str, float, float, float, float]],
+    left: float,
+    top: float,
+    cell: GridCell | None,
+) -> TextLine:
     words.sort(key=lambda w: w[1])
     base = median(w[2] + w[4] - w[4] * _below(w[0]) for w in words)
     size = median(w[4] / _span(w[0]) for w in words)
@@ -193,6 +209,7 @@ def _line(words: list[tuple[str, float, float, float, float]], left: float, top:
         x=round(left + words[0][1], 1),
         y=round(top - base, 1),
         size=round(size * 2) / 2,
+        cell=(cell.table, cell.row, cell.column) if cell else None,
     )
 
 
@@ -215,7 +232,7 @@ def _snap_sizes(lines: list[TextLine]) -> list[TextLine]:
         return lines
     common = sizes.most_common(1)[0][0]
     return [
-        TextLine(text=ln.text, x=ln.x, y=ln.y, size=common)
+        replace(ln, size=common)
         if ln.size is not None and abs(ln.size - common) <= SIZE_SNAP
         else ln
         for ln in lines

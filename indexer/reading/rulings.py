@@ -1,9 +1,10 @@
-"""Table grids from the lines and rectangles a PDF draws.
+"""Table grids from the lines and rectangles a PDF draws, or a scanned page shows.
 
 Ruling lines and cell rectangles are read from the page's path objects with pdfium (fast, in
-C); pdfplumber's table finder then snaps and joins the edges, finds their crossings and turns
-them into cells and tables. A grid is kept only when it has at least two rows and two columns,
-so a box drawn around a paragraph or a rule under a heading is not a table.
+C), or found in a scanned page's image as long runs of dark pixels. pdfplumber's table finder
+then snaps and joins the edges, finds their crossings and turns them into cells and tables. A
+grid is kept only when it has at least two rows and two columns, so a box drawn around a
+paragraph or a rule under a heading is not a table.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import ctypes
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import pypdfium2.raw as pdfium_c
 from pdfplumber.table import (
     cells_to_tables,
@@ -22,6 +25,7 @@ from pdfplumber.table import (
 
 THIN = 2.5  # a path this thin in one direction is a line, not an area
 MIN_EDGE = 3.0
+MIN_RULE = 30.0  # points: the shortest printed rule taken for a table line in a page image
 TOLERANCE = 3.0
 MAX_RECT_SEGMENTS = 6  # move, four lines, close (and a stray move)
 MAX_NESTING = 4
@@ -55,9 +59,42 @@ class Grid:
 
 def page_grids(page: Any, height: float) -> list[Grid]:
     """The drawn tables of one pdfium page (a `FPDF_PAGE` handle)."""
-    edges: list[dict[str, float | str]] = []
+    edges: list[dict[str, Any]] = []
     for index in range(pdfium_c.FPDFPage_CountObjects(page)):
         _collect(pdfium_c.FPDFPage_GetObject(page, index), height, edges, 0)
+    return grids_from_edges(edges)
+
+
+def image_grids(dark: npt.NDArray[np.bool_], points_per_pixel: float) -> list[Grid]:
+    """The tables printed in a page image (True where the pixel is dark), in points.
+
+    A ruling line is a run of dark pixels at least MIN_RULE points long: text strokes are far
+    shorter. Each line of pixels in a thick rule gives a run; the finder snaps them together.
+    """
+    length = max(2, int(MIN_RULE / points_per_pixel))
+    edges: list[dict[str, Any]] = []
+    for row, start, end in _runs(dark, length):
+        y = row * points_per_pixel
+        edges.append(_edge("h", start * points_per_pixel, end * points_per_pixel, y, y))
+    for column, start, end in _runs(dark.T, length):
+        x = column * points_per_pixel
+        edges.append(_edge("v", x, x, start * points_per_pixel, end * points_per_pixel))
+    return grids_from_edges(edges)
+
+
+def _runs(dark: npt.NDArray[np.bool_], length: int) -> list[tuple[int, int, int]]:
+    """(row, first column, column after the last) of each run of True at least `length` long."""
+    padded = np.zeros((dark.shape[0], dark.shape[1] + 2), dtype=np.int8)
+    padded[:, 1:-1] = dark
+    steps = np.diff(padded, axis=1)
+    rows, starts = np.nonzero(steps == 1)
+    _, ends = np.nonzero(steps == -1)
+    keep = (ends - starts) >= length
+    return list(zip(rows[keep].tolist(), starts[keep].tolist(), ends[keep].tolist(), strict=True))
+
+
+def grids_from_edges(edges: list[dict[str, Any]]) -> list[Grid]:
+    """Tables from ruling edges (pdfplumber's edge dicts, top-down coordinates in points)."""
     if len(edges) < 4:
         return []
     merged = merge_edges(edges, TOLERANCE, TOLERANCE, TOLERANCE, TOLERANCE)
@@ -69,6 +106,16 @@ def page_grids(page: Any, height: float) -> list[Grid]:
         if grid is not None:
             grids.append(grid)
     return grids
+
+
+def locate(grids: list[Grid], x: float, top: float) -> GridCell | None:
+    """The grid cell holding the point (x, top), in top-down page coordinates."""
+    for grid in grids:
+        if grid.x0 <= x <= grid.x1 and grid.top <= top <= grid.bottom:
+            for cell in grid.cells:
+                if cell.x0 <= x <= cell.x1 and cell.top <= top <= cell.bottom:
+                    return cell
+    return None
 
 
 def _collect(obj: Any, height: float, edges: list[dict[str, float | str]], depth: int) -> None:

@@ -18,8 +18,12 @@ import pytest
 from eval.commitments_eval import check_goal, check_indicator
 from indexer.commitments.records import Record
 from indexer.pipeline import ParsedDocument, parse_document
+from indexer.reading.extract import read_document
+from indexer.reading.ocr import ocr_status
 from indexer.structure.metadata import doc_id_for
+from indexer.structure.sections import document_blocks
 from scripts.producers import tools
+from tests.support.corpora import image_only
 
 ROOT = Path(__file__).resolve().parents[2]
 TXT = ROOT.parent / "shared" / "corpus" / "txt"
@@ -129,3 +133,28 @@ def test_tables_keep_their_columns_and_running_headers_are_gone(
         assert all(len(row) == len(chunk.table_header) for row in chunk.table_rows)
     running = "Hässelby-Vällingbys stadsdelsförvaltning"
     assert not any(c.text.startswith(running) for c in parsed.chunks)
+
+
+@pytest.mark.skipif(not ocr_status().available, reason=ocr_status().message)
+def test_a_scanned_table_is_read_cell_by_cell(
+    matrix: Path, tmp_path: Path, produced: dict[str, dict[str, ParsedDocument]]
+) -> None:
+    """Two pages of the LibreOffice plan printed as images: OCR, the rules found in the picture."""
+    source = matrix / "libreoffice" / "hasselby-vallingby_2024_verksamhetsplan.pdf"
+    scan = tmp_path / "skannad-plan-2024.pdf"
+    image_only(source, scan, [8, 9], dpi=200)
+    raw = read_document(scan)
+    assert all(page.ocr for page in raw.pages)
+    tables = [b.table for b in document_blocks(raw) if b.kind == "table" and b.table]
+    text_layer = [
+        row
+        for chunk in produced["libreoffice"]["hasselby-vallingby_2024_verksamhetsplan.pdf"].chunks
+        if chunk.kind == "table" and chunk.table_rows and set(chunk.pages) <= {9, 10}
+        for row in chunk.table_rows
+    ]
+    by_name = {row[0]: row for row in text_layer}
+    scanned_rows = [row for table in tables for row in table.body]
+    found = [row for row in scanned_rows if row[0] in by_name]
+    assert len(found) >= 0.8 * len(by_name), (sorted(by_name), scanned_rows)
+    for row in found:  # every column where the text layer has it: the last one is Period
+        assert len(row) == len(by_name[row[0]]) and row[-1] == by_name[row[0]][-1], row
