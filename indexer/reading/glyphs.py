@@ -26,6 +26,7 @@ ITALIC_NAMES = ("italic", "oblique")
 FORCE_BOLD = 1 << 18
 ITALIC_FLAG = 1 << 6
 LINE_BREAKS = {"\r", "\n"}
+LINE_END_HYPHEN = "\x02"
 
 
 @dataclass
@@ -99,6 +100,8 @@ class _PageReader:
         current: _Run | None = None
         for index in range(pdfium_c.FPDFText_CountChars(tp)):
             char = chr(pdfium_c.FPDFText_GetUnicode(tp, index))
+            if char == LINE_END_HYPHEN:
+                char = "-"  # pdfium's mark for a hyphen that ends a line
             if char in LINE_BREAKS:
                 current = None
                 continue

@@ -69,22 +69,36 @@ def _classify_pdf(blocks: list[Block], ocr_pages: set[int]) -> list[Block]:
     body = _body_size([b for b in blocks if b.pages[0] not in ocr_pages])
     scanned = _body_size([b for b in blocks if b.pages[0] in ocr_pages])
     out: list[Block] = []
+    in_contents = False
     for block in blocks:
         if block.kind == "table" or ASSESSMENT.match(block.text):
             out.append(block)
             continue
         ocr = block.pages[0] in ocr_pages
-        level = _heading_level(block, scanned if ocr else body, ocr)
+        size = scanned if ocr else body
+        level = _heading_level(block, size, ocr, in_contents)
+        if level is not None:
+            strong = block.bold or (ocr and _scanned_strong(block, size))
+            in_contents = block.text.lower().rstrip(":") in SKIPPED_SECTIONS or (
+                in_contents and not strong
+            )
         out.append(block if level is None else replace(block, kind="heading", level=level))
     return out
 
 
-def _heading_level(block: Block, body: float, ocr: bool) -> int | None:
+def _heading_level(block: Block, body: float, ocr: bool, in_contents: bool) -> int | None:
+    """The heading level of a block, or None for running text.
+
+    In a table of contents the entries repeat the goal headings in plain type; there only
+    bold or larger lines are headings.
+    """
     text = block.text
     if len(text) > 250 or block.kind == "list":
         return None
     size = block.size or body
     strong = block.bold or (ocr and _scanned_strong(block, body))
+    if in_contents and not strong:
+        return None
     if unit_from_title(text) is not None and (strong or size > body * 1.05):
         return 0
     prefixed = parse_goal_heading(text, allow_bare=False)
