@@ -111,7 +111,7 @@ producers: producer-tools
 	$(BIN)/python -m scripts.producers --txt $(PRODUCERS_TXT) --out $(PRODUCERS_OUT)
 
 eval-producers: producers index
-	$(BIN)/python scripts/eval_producers.py --matrix $(PRODUCERS_OUT) --out eval/results/producers-baseline.md
+	$(BIN)/python scripts/eval_producers.py --matrix $(PRODUCERS_OUT) --out eval/results/producers.md
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -75,10 +75,10 @@ def image_grids(dark: npt.NDArray[np.bool_], points_per_pixel: float) -> list[Gr
     edges: list[dict[str, Any]] = []
     for row, start, end in _runs(dark, length):
         y = row * points_per_pixel
-        edges.append(_edge("h", start * points_per_pixel, end * points_per_pixel, y, y))
+        edges.append(edge("h", start * points_per_pixel, end * points_per_pixel, y, y))
     for column, start, end in _runs(dark.T, length):
         x = column * points_per_pixel
-        edges.append(_edge("v", x, x, start * points_per_pixel, end * points_per_pixel))
+        edges.append(edge("v", x, x, start * points_per_pixel, end * points_per_pixel))
     return grids_from_edges(edges)
 
 
@@ -137,22 +137,23 @@ def _collect(obj: Any, height: float, edges: list[dict[str, float | str]], depth
         return
     if y_bottom - y_top <= THIN:
         middle = (y_top + y_bottom) / 2
-        edges.append(_edge("h", x0, x1, middle, middle))
+        edges.append(edge("h", x0, x1, middle, middle))
     elif x1 - x0 <= THIN:
         middle = (x0 + x1) / 2
-        edges.append(_edge("v", middle, middle, y_top, y_bottom))
+        edges.append(edge("v", middle, middle, y_top, y_bottom))
     else:
         edges.extend(
             [
-                _edge("h", x0, x1, y_top, y_top),
-                _edge("h", x0, x1, y_bottom, y_bottom),
-                _edge("v", x0, x0, y_top, y_bottom),
-                _edge("v", x1, x1, y_top, y_bottom),
+                edge("h", x0, x1, y_top, y_top),
+                edge("h", x0, x1, y_bottom, y_bottom),
+                edge("v", x0, x0, y_top, y_bottom),
+                edge("v", x1, x1, y_top, y_bottom),
             ]
         )
 
 
-def _edge(orientation: str, x0: float, x1: float, top: float, bottom: float) -> dict[str, Any]:
+def edge(orientation: str, x0: float, x1: float, top: float, bottom: float) -> dict[str, Any]:
+    """A ruling edge ("h" or "v") as pdfplumber's table finder takes it, in top-down points."""
     return {
         "orientation": orientation,
         "x0": x0,

@@ -6,24 +6,12 @@ import numpy as np
 
 from indexer.models import TextLine
 from indexer.reading.layout import cell_text, grid_table_block
-from indexer.reading.rulings import grids_from_edges, image_grids, locate
-
-
-def _edge(orientation: str, x0: float, x1: float, top: float, bottom: float) -> dict[str, object]:
-    return {
-        "orientation": orientation,
-        "x0": x0,
-        "x1": x1,
-        "top": top,
-        "bottom": bottom,
-        "width": x1 - x0,
-        "height": bottom - top,
-    }
+from indexer.reading.rulings import edge, grids_from_edges, image_grids, locate
 
 
 def _ruled(columns: list[float], rows: list[float]) -> list[dict[str, object]]:
-    edges = [_edge("h", columns[0], columns[-1], y, y) for y in rows]
-    edges += [_edge("v", x, x, rows[0], rows[-1]) for x in columns]
+    edges = [edge("h", columns[0], columns[-1], y, y) for y in rows]
+    edges += [edge("v", x, x, rows[0], rows[-1]) for x in columns]
     return edges
 
 
