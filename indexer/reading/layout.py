@@ -287,8 +287,9 @@ def add_loose_text(table: Table, text: str, page: int) -> None:
     """Place text that spans a whole row: an analysis note, or the rest of a broken cell.
 
     "Analys ..." belongs to the row above it; text after an analysis note continues that
-    note (notes run on across pages); lowercase text finishes the first cell of the row above
-    (a row broken by a page end); anything else is a row of its own.
+    note (notes run on across pages); lowercase text, or any text after a first cell left
+    unfinished ("... sin insats -"), finishes the first cell of the row above (a row broken
+    by a page end); anything else is a row of its own.
     """
     last = len(table.rows) - 1
     has_body = last >= table.header_rows
@@ -305,13 +306,23 @@ def add_loose_text(table: Table, text: str, page: int) -> None:
     if last in table.notes:
         table.notes[last] = f"{table.notes[last]} {text}".strip()
         table.reaches(last, page)
-    elif text[:1].islower():
+    elif text[:1].islower() or _unfinished(table.rows[last][0]):
         table.rows[last][0] = reflow([table.rows[last][0], text])
         table.reaches(last, page)
     else:
         width = len(table.rows[0]) if table.rows else 1
         table.rows.append([text] + [""] * (width - 1))
         table.row_pages.append(page)
+
+
+def _unfinished(cell: str) -> bool:
+    """A first cell a page end cut short: it ends on a dash, comma or "och", or an open bracket."""
+    words = cell.rstrip().rsplit(" ", 1)
+    return (
+        cell.rstrip().endswith(("-", "–", ",", "(", "/"))
+        or words[-1].lower() in CONJUNCTIONS
+        or cell.count("(") > cell.count(")")
+    )
 
 
 def _is_note(text: str) -> bool:
