@@ -95,19 +95,29 @@ def ocr_pages(
     # pytesseract starts Tesseract with this process's environment. One OpenMP thread per
     # Tesseract: with two per process a page took 1.3x as long on 2 idle cores, and far
     # longer when the cores were busy; two single-threaded pages at once take the time of one.
+    # The limit is set only while the pages are read and then put back, so it does not leak
+    # into the processes this one starts later (a service started from here would run its
+    # model on one thread).
+    saved = os.environ.get("OMP_THREAD_LIMIT")
     os.environ["OMP_THREAD_LIMIT"] = "1"
     results: dict[int, list[TextLine] | OcrError] = {}
     pending: dict[int, Future[list[TextLine]]] = {}
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        for index, rendered in _rendered(path, indexes, dpi):
-            if isinstance(rendered, OcrError):
-                results[index] = rendered
-                continue
-            pending[index] = pool.submit(_read_image, *rendered, dpi)
-            while len(pending) > max(1, workers):
-                _collect(pending, results, next(iter(pending)))
-        for index in list(pending):
-            _collect(pending, results, index)
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            for index, rendered in _rendered(path, indexes, dpi):
+                if isinstance(rendered, OcrError):
+                    results[index] = rendered
+                    continue
+                pending[index] = pool.submit(_read_image, *rendered, dpi)
+                while len(pending) > max(1, workers):
+                    _collect(pending, results, next(iter(pending)))
+            for index in list(pending):
+                _collect(pending, results, index)
+    finally:
+        if saved is None:
+            os.environ.pop("OMP_THREAD_LIMIT", None)
+        else:
+            os.environ["OMP_THREAD_LIMIT"] = saved
     return results
 
 
