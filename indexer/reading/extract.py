@@ -102,8 +102,8 @@ def _read_pdf(path: Path) -> RawDocument:
     try:
         for number in range(1, page_count + 1):
             try:
-                lines, height = _pdf_page_lines(document, reader, number - 1)
-                if not lines and _shows_images(document, number - 1):
+                lines, height, images = _pdf_page_lines(document, reader, number - 1)
+                if not lines and images:
                     pictured.add(number)
             except Exception:
                 unreadable.append(number)
@@ -165,19 +165,6 @@ def _read_images(
     return failed
 
 
-def _shows_images(document: pdfium.PdfDocument, index: int) -> bool:
-    page = document[index]
-    try:
-        count = pdfium_c.FPDFPage_CountObjects(page.raw)
-        return any(
-            pdfium_c.FPDFPageObj_GetType(pdfium_c.FPDFPage_GetObject(page.raw, i))
-            in (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM)
-            for i in range(count)
-        )
-    finally:
-        page.close()
-
-
 def _try_empty_password(reader: PdfReader) -> bool:
     try:
         return bool(reader.decrypt(""))
@@ -205,8 +192,9 @@ def _pdf_info(reader: PdfReader) -> dict[str, str]:
 
 def _pdf_page_lines(
     document: pdfium.PdfDocument, reader: PdfReader, index: int
-) -> tuple[list[TextLine], float]:
-    """The lines of one page and the page's height (points).
+) -> tuple[list[TextLine], float, bool]:
+    """The lines of one page, the page's height (points), and whether a page without text
+    shows images (a scan, for OCR).
 
     pdfium keeps at most PDFIUM_CHAR_LIMIT characters of a page; a page that reaches it (a
     generated file with megabytes of text on one page) is read as plain lines with pypdf, so
@@ -223,10 +211,20 @@ def _pdf_page_lines(
                 lines = page_lines(textpage.raw, height, page_grids(page.raw, height))
         finally:
             textpage.close()
+        cleaned = [replace(line, text=clean_text(line.text)) for line in lines]
+        kept = [line for line in cleaned if line.text]
+        return kept, height, not kept and _shows_images(page.raw)
     finally:
         page.close()
-    cleaned = [replace(line, text=clean_text(line.text)) for line in lines]
-    return [line for line in cleaned if line.text], height
+
+
+def _shows_images(page: Any) -> bool:
+    """Whether a pdfium page (`FPDF_PAGE`) draws an image or a form that may hold one."""
+    return any(
+        pdfium_c.FPDFPageObj_GetType(pdfium_c.FPDFPage_GetObject(page, i))
+        in (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM)
+        for i in range(pdfium_c.FPDFPage_CountObjects(page))
+    )
 
 
 def _plain_page_lines(reader: PdfReader, index: int) -> list[TextLine]:

@@ -76,9 +76,9 @@ def _classify_pdf(blocks: list[Block], ocr_pages: set[int]) -> list[Block]:
             continue
         ocr = block.pages[0] in ocr_pages
         size = scanned if ocr else body
-        level = _heading_level(block, size, ocr, in_contents)
+        strong = block.bold or (ocr and _scanned_strong(block, size))
+        level = _heading_level(block, size, strong, in_contents)
         if level is not None:
-            strong = block.bold or (ocr and _scanned_strong(block, size))
             in_contents = block.text.lower().rstrip(":") in SKIPPED_SECTIONS or (
                 in_contents and not strong
             )
@@ -86,17 +86,16 @@ def _classify_pdf(blocks: list[Block], ocr_pages: set[int]) -> list[Block]:
     return out
 
 
-def _heading_level(block: Block, body: float, ocr: bool, in_contents: bool) -> int | None:
+def _heading_level(block: Block, body: float, strong: bool, in_contents: bool) -> int | None:
     """The heading level of a block, or None for running text.
 
-    In a table of contents the entries repeat the goal headings in plain type; there only
-    bold or larger lines are headings.
+    `strong` is bold, or what counts as bold on an OCR'd page. In a table of contents the
+    entries repeat the goal headings in plain type; there only strong lines are headings.
     """
     text = block.text
     if len(text) > 250 or block.kind == "list":
         return None
     size = block.size or body
-    strong = block.bold or (ocr and _scanned_strong(block, body))
     if in_contents and not strong:
         return None
     if unit_from_title(text) is not None and (strong or size > body * 1.05):
