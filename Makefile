@@ -105,7 +105,7 @@ producer-tools:
 	    exit 1; \
 	  fi; \
 	fi
-	@$(BIN)/python -c "import docx, playwright" 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[producers]'
+	@$(BIN)/python -c "import docx, playwright, typst" 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[producers]'
 
 producers: producer-tools
 	$(BIN)/python -m scripts.producers --txt $(PRODUCERS_TXT) --out $(PRODUCERS_OUT)

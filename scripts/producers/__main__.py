@@ -11,6 +11,8 @@ DIR/<producer>/<stem>.pdf for every producer:
                exported by `soffice --headless --convert-to pdf`
   chromium     HTML (kept in DIR/chromium/source/) printed by headless Chromium: a serif
                font, the browser's own running header and footer
+  typst        Typst markup (kept in DIR/typst/source/) compiled by the Typst compiler: A4
+               landscape in two text columns, Libertinus Serif, thin-ruled tables
   scanned      the LibreOffice PDF rasterised at 200 dpi (pdftoppm) and rebuilt as an
                image-only PDF (img2pdf): no text layer at all
 """
@@ -23,7 +25,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCERS = ("libreoffice", "chromium", "scanned")
+PRODUCERS = ("libreoffice", "chromium", "typst", "scanned")
 
 
 class ToolMissing(Exception):
@@ -120,6 +122,10 @@ def _produce(producer: str, report, target: Path, found: dict[str, str], args) -
         from scripts.producers import browser
 
         browser.produce(report, target, found["chromium"])
+    elif producer == "typst":
+        from scripts.producers import typeset
+
+        typeset.produce(report, target)
     elif producer == "scanned":
         from scripts.producers import scan, word
 

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import subprocess
 
 NEEDS = {
     "libreoffice": {"soffice": "libreoffice-writer-nogui"},
     "chromium": {"chromium": "chromium"},
+    "typst": {},  # the compiler is the typst wheel: see MODULES
     "scanned": {
         "soffice": "libreoffice-writer-nogui",
         "pdftoppm": "poppler-utils",
         "img2pdf": "img2pdf",
     },
 }
+MODULES = {"typst": ("typst", "pip install -e '.[producers]'")}
 CANDIDATES = {
     "soffice": ("soffice", "libreoffice", "/usr/lib/libreoffice/program/soffice"),
     "chromium": ("chromium", "chromium-browser", "google-chrome", "/usr/bin/chromium"),
@@ -48,6 +51,9 @@ def require(producers: list[str]) -> dict[str, str]:
                 found[tool] = path
             else:
                 missing.append(f"{tool} (Debian package {package}, for {producer})")
+        if producer in MODULES and importlib.util.find_spec(MODULES[producer][0]) is None:
+            module, install = MODULES[producer]
+            missing.append(f"the Python module {module} ({install}, for {producer})")
     if missing:
         raise ToolMissing(
             "missing " + "; ".join(dict.fromkeys(missing)) + ". Run `make producers` as root "

@@ -1,8 +1,9 @@
 """The reader on the producer matrix: the same four reports from other PDF producers.
 
 The PDFs are made at test time by `python -m scripts.producers` (LibreOffice from a DOCX,
-Chromium printing HTML); each producer's reading is compared with the bundled PDFs' and with
-the hand-checked commitments in eval/commitments_gold.json.
+Chromium printing HTML, Typst setting two columns on landscape pages); each producer's
+reading is compared with the bundled PDFs' and with the hand-checked commitments in
+eval/commitments_gold.json.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from tests.support.corpora import image_only
 ROOT = Path(__file__).resolve().parents[2]
 TXT = ROOT.parent / "shared" / "corpus" / "txt"
 GOLD = ROOT / "eval" / "commitments_gold.json"
-PRODUCERS = ("libreoffice", "chromium")
+PRODUCERS = ("libreoffice", "chromium", "typst")
 BUNDLE = "kungsholmen_2024_verksamhetsberattelse-socialtjanst.pdf"
 
 
