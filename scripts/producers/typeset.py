@@ -49,6 +49,7 @@ PREAMBLE = """#set document(title: {title}, author: "Stockholms stad")
 #set table(stroke: 0.4pt, inset: (x: 3pt, y: 2.5pt))
 #show table: set text(size: 8pt)
 #show table: set par(justify: false)
+#show table: set text(hyphenate: true)
 """
 
 
