@@ -9,6 +9,7 @@ BlockKind = Literal["paragraph", "heading", "list", "table"]
 ChunkKind = Literal["prose", "list", "table"]
 GoalLevel = Literal["inriktningsmal", "verksamhetsomradesmal", "namndmal", "enhetsmal"]
 
+
 @dataclass(frozen=True)
 class TextLine:
     """One line of text on a page, with what the PDF says about its look and place.
@@ -53,6 +54,8 @@ class RawDocument:
     pages: list[Page]
     info_title: str | None = None
     info_subject: str | None = None
+    problems: list[str] = field(default_factory=list)
+    """Pages that could not be read, each as a sentence naming the page."""
 
 
 @dataclass
@@ -112,6 +115,10 @@ class Block:
     bold: bool = False
     italic: bool = False
     table: Table | None = None
+    top: float | None = None
+    left: float | None = None
+    """Where its first line is on the page, when known: the baseline's height above the page's
+    bottom edge and the left edge, in PDF points (PDF space: y grows upwards)."""
 
 
 @dataclass(frozen=True)
@@ -165,6 +172,9 @@ class DocumentInfo:
     sources: dict[str, str] = field(default_factory=dict)
     ocr_pages: list[int] = field(default_factory=list)
     """Numbers of the pages read by OCR."""
+    problems: list[str] = field(default_factory=list)
+    """What went wrong while reading it: unreadable pages, tables whose columns were not
+    recognised (`indexer.structure.problems`)."""
 
 
 @dataclass

@@ -18,7 +18,10 @@ from dataclasses import dataclass, field
 from indexer.models import Block, BlockKind, Table, TextLine
 
 BULLET = re.compile(r"^\s*([•●▪◦·\-–*✓✔◆]|\d{1,2}[.)])\s+")
-CONJUNCTIONS = {"och", "eller", "samt", "till", "resp.", "respektive", "som", "men", "&"}
+CONJUNCTIONS = {"och", "eller", "till", "resp.", "respektive", "&"}
+"""Words after which a line-end hyphen is kept ("hälso- och sjukvård"). Not "samt", "som" or
+"men": hyphenation ends words with those letters ("ogynn-samt", "syste-men") far more often
+than a shared compound part comes before them (none in the bundled reports; "och" 397 times)."""
 
 
 @dataclass
@@ -363,5 +366,7 @@ def _text_blocks(cell: Cell) -> list[Block]:
             size=cell.size or None,
             bold=cell.bold,
             italic=cell.italic,
+            top=cell.top,
+            left=cell.x,
         )
     ]

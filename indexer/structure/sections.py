@@ -148,11 +148,27 @@ def _heal_breaks(blocks: list[Block]) -> list[Block]:
 def _continues_paragraph(previous: Block, block: Block) -> bool:
     if previous.kind not in ("paragraph", "list") or block.kind != "paragraph":
         return False
-    if previous.pages[-1] == block.pages[0] or previous.bold or block.bold:
+    if previous.bold or block.bold:
+        return False
+    if previous.pages[-1] == block.pages[0] and not _starts_next_column(previous, block):
         return False
     if previous.size != block.size:
         return False
     return block.text[:1].islower() or not previous.text.rstrip().endswith(SENTENCE_END)
+
+
+NEXT_COLUMN = 120.0
+"""How far right of a paragraph (in points) a block must start to begin the next column."""
+
+
+def _starts_next_column(previous: Block, block: Block) -> bool:
+    """A block higher up the same page and well to the right: the top of the next column
+    (`Block.top` grows upwards)."""
+    if None in (previous.top, previous.left, block.top, block.left):
+        return False
+    assert previous.top is not None and previous.left is not None
+    assert block.top is not None and block.left is not None
+    return block.top > previous.top and block.left > previous.left + NEXT_COLUMN
 
 
 def _join_paragraphs(previous: Block, block: Block) -> Block:
