@@ -26,6 +26,7 @@ from tqdm import tqdm
 from indexer import store
 from indexer.chunking.chunks import ChunkParams, chunk_sections
 from indexer.commitments.extract import extract_records
+from indexer.commitments.problems import table_problems
 from indexer.commitments.records import Record, RecordSet
 from indexer.embedding.documents import DocumentEncoder, embed_missing
 from indexer.models import Chunk, DocumentInfo, Section
@@ -41,7 +42,7 @@ from indexer.structure.metadata import (
 )
 from indexer.structure.sections import sections_of
 
-EXTRACTOR_VERSION = "6"
+EXTRACTOR_VERSION = "7"
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ def parse_document(
     sections = sections_of(raw)
     units = list(dict.fromkeys(s.unit for s in sections if s.unit))
     info = describe(raw, units, dict(override) if override else None)
+    info.problems = raw.problems + table_problems(sections, info.year)
     chunks = chunk_sections(info, sections, params or ChunkParams())
     if not chunks:
         raise ExtractionError(path, "no indexable text found")
@@ -84,6 +86,23 @@ class ModelInfo:
 
     def as_dict(self) -> dict[str, object]:
         return {"name": self.name, "model_id": self.model_id, "dimension": self.dimension}
+
+
+@dataclass
+class BuildProgress:
+    """How far a build has come, for a caller that follows it (`build_index(on_progress=)`)."""
+
+    stage: str  # reading | embedding | writing
+    files_done: int = 0
+    files_total: int = 0
+    pages_done: int = 0
+    """Pages of new or changed files read so far (unchanged files are not read again)."""
+    texts_done: int = 0
+    texts_total: int = 0
+    """Passages and their sentences embedded so far, and in all."""
+
+
+ProgressCallback = Callable[[BuildProgress], None]
 
 
 @dataclass
@@ -148,6 +167,7 @@ def build_index(
     force: bool = False,
     progress: bool | None = None,
     tuning: Mapping[str, Any] | None = None,
+    on_progress: ProgressCallback | None = None,
 ) -> BuildReport:
     """Build or update the index for `corpus`; see the module docstring.
 
@@ -175,14 +195,28 @@ def build_index(
         except ManifestError as exc:
             report.failures.append(Failure("manifest.json", str(exc)))
             overrides = {}
-        prepared = _prepare_all(files, previous, overrides, params, report, show)
+        state = BuildProgress("reading", files_total=len(files))
+        tell = on_progress or (lambda _: None)
+        tell(state)
+        prepared = _prepare_all(files, previous, overrides, params, report, show, state, tell)
         report.removed = sorted(set(previous.documents) - {p.info.name for p in prepared})
         unchanged = not (report.new or report.changed or report.removed)
         if unchanged and previous.build and previous.tuning == recorded:
             report.up_to_date = True
             report.build = previous.build.name
         else:
-            report.embedded_chunks = embed_missing(prepared, encoder_factory, show)
+            state.stage = "embedding"
+            tell(state)
+
+            def embedded(done: int, total: int) -> None:
+                state.texts_done, state.texts_total = done, total
+                tell(state)
+
+            report.embedded_chunks = embed_missing(
+                prepared, encoder_factory, show, embedded if on_progress else None
+            )
+            state.stage = "writing"
+            tell(state)
             build = _write(index_dir, corpus, model, params, recorded, prepared, report)
             report.build = build.name
         report.documents = len(prepared)
@@ -199,6 +233,8 @@ def _prepare_all(
     params: ChunkParams,
     report: BuildReport,
     show: bool,
+    state: BuildProgress,
+    tell: ProgressCallback,
 ) -> list[BuildDocument]:
     """Each usable file as a build document: taken over when unchanged, else parsed."""
     prepared: list[BuildDocument] = []
@@ -223,12 +259,15 @@ def _prepare_all(
         else:
             document, problem = _parse(path, params, override)
             if document is not None:
+                state.pages_done += document.info.page_count
                 prepared.append(document)
                 (report.changed if name in previous.documents else report.new).append(name)
         if problem:
             report.failures.append(Failure(name, problem))
         else:
             seen[sha], ids[doc_id] = name, name
+        state.files_done += 1
+        tell(state)
     return prepared
 
 

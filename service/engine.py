@@ -22,6 +22,7 @@ from indexer.structure.metadata import fold
 from service.answers.indicators import answer_from_rows
 from service.commitments.views import Comparison
 from service.errors import InvalidInput, NotFound, UnknownValue
+from service.library.goals import goal_tree
 from service.results import (
     Applied,
     Citation,
@@ -29,6 +30,7 @@ from service.results import (
     Copy,
     DocumentSummary,
     Facets,
+    GoalNode,
     Health,
     Passage,
     Passages,
@@ -50,6 +52,7 @@ FILTER_NAMES = ("district", "year", "doc_type", "goal", "unit")
 WORD_CHARACTER = "[0-9A-Za-z\u00aa\u00b5\u00ba\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02af\u0370-\u04ff]"
 """A letter or digit of the Latin, Greek or Cyrillic scripts, spelled out as ranges so that the
 OpenAPI schema's pattern (ECMA-262, where \\w is ASCII only) means what this check means."""
+
 
 class Engine:
     def __init__(self, settings: Settings) -> None:
@@ -248,6 +251,10 @@ class Engine:
         counts: dict[str, int] = {}
         for chunk in snapshot.chunks:
             counts[chunk.doc_id] = counts.get(chunk.doc_id, 0) + 1
+        kinds: dict[tuple[str, str], int] = {}
+        for record in snapshot.records.items:
+            key = (record.doc_id, record.kind)
+            kinds[key] = kinds.get(key, 0) + 1
         return [
             DocumentSummary(
                 doc_id=d.doc_id,
@@ -260,6 +267,11 @@ class Engine:
                 pages=d.page_count,
                 chunks=counts.get(d.doc_id, 0),
                 ocr_pages=len(d.ocr_pages),
+                goals=kinds.get((d.doc_id, "goal"), 0),
+                indicators=kinds.get((d.doc_id, "indicator"), 0),
+                activities=kinds.get((d.doc_id, "activity"), 0),
+                budget_lines=kinds.get((d.doc_id, "budget"), 0),
+                problems=tuple(d.problems),
             )
             for d in sorted(snapshot.documents.values(), key=lambda d: (d.year or 0, d.name))
         ]
@@ -269,6 +281,13 @@ class Engine:
             if doc.doc_id == doc_id:
                 return doc
         raise NotFound(None, f"document {doc_id[:80]!r} not found")
+
+    def goal_tree(self, doc_id: str) -> list[GoalNode]:
+        """The report's goals as a tree, in report order (`service.library.goals`)."""
+        snapshot = self.snapshot
+        if doc_id not in snapshot.documents:
+            raise NotFound(None, f"document {doc_id[:80]!r} not found")
+        return goal_tree([r for r in snapshot.records.items if r.doc_id == doc_id])
 
     def document_file(self, doc_id: str) -> ReportFile:
         """The file of an indexed document; only names recorded in the index are served."""

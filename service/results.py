@@ -150,10 +150,29 @@ class DocumentSummary:
     chunks: int
     ocr_pages: int = 0
     """How many of its pages were read by OCR."""
+    goals: int = 0
+    indicators: int = 0
+    activities: int = 0
+    budget_lines: int = 0
+    problems: tuple[str, ...] = ()
+    """What went wrong while reading it (`DocumentInfo.problems`)."""
 
     @property
     def is_pdf(self) -> bool:
         return self.name.lower().endswith(".pdf")
+
+
+@dataclass(frozen=True)
+class GoalNode:
+    """A goal of one report with the goals under it, and the page it starts on."""
+
+    level: str
+    number: str | None
+    title: str
+    page: int | None
+    assessment: str | None
+    unit: str | None
+    children: list[GoalNode]
 
 
 @dataclass(frozen=True)

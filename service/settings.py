@@ -271,6 +271,10 @@ class Settings(BaseSettings):
     )
     max_body_bytes: int = Field(65_536, ge=1024, description="Largest accepted request body")
     max_url_bytes: int = Field(8_192, ge=1024, description="Longest accepted request URL")
+    max_upload_bytes: int = Field(
+        100 * 1024 * 1024, ge=1024, description="Largest report file accepted by an upload"
+    )
+    max_upload_files: int = Field(20, ge=1, description="Most files in one upload")
     watch_seconds: float = Field(
         2.0, ge=0, description="How often the service checks for a new index build (0 = never)"
     )

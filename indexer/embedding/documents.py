@@ -19,14 +19,20 @@ class DocumentEncoder(Protocol):
     ) -> np.ndarray: ...
 
 
+PROGRESS_SLICE = 256
+"""Texts encoded between two progress reports when a caller follows the embedding."""
+
+
 def embed_missing(
     documents: list[BuildDocument],
     encoder_factory: Callable[[], DocumentEncoder],
     show_progress: bool = False,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Fill in the vectors documents lack; returns how many chunks were embedded.
 
-    Chunks and their sentences go to the model in one batch; the model is only loaded when
+    Chunks and their sentences go to the model in one batch (in slices, each reported to
+    `on_progress(texts done, texts in all)`, when it is given); the model is only loaded when
     something needs embedding.
     """
     todo = [d for d in documents if d.vectors is None]
@@ -37,9 +43,7 @@ def embed_missing(
     sentence_texts = [s for d in todo for c in d.chunks for s in c.sentences]
     encoder = encoder_factory()
     if chunk_texts:
-        vectors = encoder.encode_documents(
-            chunk_texts + sentence_texts, show_progress=show_progress
-        )
+        vectors = _encode(encoder, chunk_texts + sentence_texts, show_progress, on_progress)
         chunk_at, sentence_at = 0, len(chunk_texts)
         for d in todo:
             count = sum(len(c.sentences) for c in d.chunks)
@@ -49,6 +53,22 @@ def embed_missing(
             sentence_at += count
     _embed_records(records_todo, encoder)
     return len(chunk_texts)
+
+
+def _encode(
+    encoder: DocumentEncoder,
+    texts: list[str],
+    show_progress: bool,
+    on_progress: Callable[[int, int], None] | None,
+) -> np.ndarray:
+    if on_progress is None:
+        return encoder.encode_documents(texts, show_progress=show_progress)
+    parts = []
+    on_progress(0, len(texts))
+    for start in range(0, len(texts), PROGRESS_SLICE):
+        parts.append(encoder.encode_documents(texts[start : start + PROGRESS_SLICE]))
+        on_progress(min(start + PROGRESS_SLICE, len(texts)), len(texts))
+    return np.vstack(parts)
 
 
 def _embed_records(todo: list[BuildDocument], encoder: DocumentEncoder) -> None:

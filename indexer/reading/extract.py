@@ -71,11 +71,31 @@ def read_document(path: Path) -> RawDocument:
     raise ExtractionError(path, f"unsupported file type {suffix or '(none)'}")
 
 
+def check_readable(path: Path) -> None:
+    """The checks `read_document` starts with, without reading the pages (for uploads).
+
+    A PDF is opened (header, encryption, page tree) but its pages are not laid out or OCR'd;
+    a text file is decoded. Raises ExtractionError like `read_document`.
+    """
+    if not path.is_file():
+        raise ExtractionError(path, "not a regular file")
+    if path.stat().st_size == 0:
+        raise ExtractionError(path, "empty file (0 bytes)")
+    suffix = path.suffix.lower()
+    if suffix in PDF_SUFFIXES:
+        _, document, _ = _open_pdf(path)
+        document.close()
+    elif suffix in TEXT_SUFFIXES:
+        _read_text(path)
+    else:
+        raise ExtractionError(path, f"unsupported file type {suffix or '(none)'}")
+
+
 # ----------------------------------------------------------------------------- PDF
 
 
-def _read_pdf(path: Path) -> RawDocument:
-    sha = file_sha256(path)
+def _open_pdf(path: Path) -> tuple[PdfReader, pdfium.PdfDocument, int]:
+    """The file opened by pypdf (metadata, checks) and by pdfium (pages), and its page count."""
     with path.open("rb") as handle:
         head = handle.read(1024)
     if b"%PDF" not in head:
@@ -95,6 +115,12 @@ def _read_pdf(path: Path) -> RawDocument:
         document = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
         raise ExtractionError(path, f"corrupt or truncated PDF ({_short(exc)})") from exc
+    return reader, document, page_count
+
+
+def _read_pdf(path: Path) -> RawDocument:
+    sha = file_sha256(path)
+    reader, document, page_count = _open_pdf(path)
     pages: list[Page] = []
     heights: list[float] = []
     unreadable: list[int] = []
@@ -114,14 +140,18 @@ def _read_pdf(path: Path) -> RawDocument:
         document.close()
     if unreadable and len(unreadable) == page_count:
         raise ExtractionError(path, "corrupt or truncated PDF (no page could be read)")
-    failed = _read_images(path, pages, unreadable, pictured)
+    failed, not_read = _read_images(path, pages, unreadable, pictured)
     if not any(line.text for page in pages for line in page.lines):
         if not pictured:
             raise ExtractionError(path, "no text in PDF (blank pages)")
-        problem = f"OCR could not read any page ({failed[0]})" if failed else "OCR read no text"
+        problem = f"OCR could not read any page ({failed[0][1]})" if failed else "OCR read no text"
         raise ExtractionError(path, f"no text layer (image-only or scanned PDF); {problem}")
     _strip_margins(pages, heights)
     meta = _pdf_info(reader)
+    problems = [f"page {n} could not be read" for n in unreadable]
+    if not_read:
+        problems += [f"page {n} is an image without text; {not_read}" for n in sorted(pictured)]
+    problems += [f"page {n}: OCR could not read it ({error})" for n, error in failed]
     return RawDocument(
         path=str(path),
         name=path.name,
@@ -130,21 +160,27 @@ def _read_pdf(path: Path) -> RawDocument:
         pages=pages,
         info_title=meta.get("title"),
         info_subject=meta.get("subject"),
+        problems=sorted(problems, key=_page_order),
     )
+
+
+def _page_order(problem: str) -> int:
+    match = re.search(r"\d+", problem)
+    return int(match.group()) if match else 0
 
 
 def _read_images(
     path: Path, pages: list[Page], unreadable: list[int], pictured: set[int]
-) -> list[OcrError]:
+) -> tuple[list[tuple[int, OcrError]], str | None]:
     """OCR the pages that show images but no text, when Tesseract with Swedish is installed.
 
     Without it a document with no text at all is refused, and the empty pages of a document
-    with text elsewhere stay empty. A page OCR cannot read stays empty like a page pdfium
-    cannot read; its error is returned.
+    with text elsewhere stay empty (the second value says why). A page OCR cannot read stays
+    empty like a page pdfium cannot read; its number and error are returned.
     """
     blank = [p for p in pages if not p.lines and p.number in pictured]
     if not blank:
-        return []
+        return [], None
     status = ocr_status()
     if not status.available:
         if len(blank) + len(unreadable) == len(pages):
@@ -153,16 +189,16 @@ def _read_images(
                 "no text layer (image-only or scanned PDF) and OCR is unavailable: "
                 + status.message,
             )
-        return []
+        return [], "OCR is unavailable: " + status.message
     read = ocr_pages(path, [page.number - 1 for page in blank])
     failed = []
     for page in blank:
         lines = read[page.number - 1]
         if isinstance(lines, OcrError):
-            failed.append(lines)
+            failed.append((page.number, lines))
         else:
             page.lines, page.ocr = lines, True
-    return failed
+    return failed, None
 
 
 def _try_empty_password(reader: PdfReader) -> bool:

@@ -24,9 +24,10 @@ import numpy as np
 from indexer.commitments.records import Record
 from indexer.models import Chunk, DocumentInfo
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 """3: BM25 saved with the build, tuned settings recorded in the manifest.
-4: pages read by OCR: `documents.ocr_pages` and `chunks.ocr`."""
+4: pages read by OCR: `documents.ocr_pages` and `chunks.ocr`.
+5: reading problems per document: `documents.problems`."""
 MANIFEST = "manifest.json"
 SENTENCE_VECTORS = "sentence_vectors.npy"
 VECTORS = "vectors.faiss"
@@ -92,7 +93,7 @@ SCHEMA = """
 CREATE TABLE documents (
     doc_id TEXT PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT NOT NULL, title TEXT,
     district TEXT, year INTEGER, doc_type TEXT, units TEXT, page_count INTEGER, sources TEXT,
-    ocr_pages TEXT
+    ocr_pages TEXT, problems TEXT
 );
 CREATE TABLE chunks (
     id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(doc_id),

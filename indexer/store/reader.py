@@ -66,6 +66,7 @@ def read_documents(build: Path) -> list[DocumentInfo]:
             page_count=r["page_count"] or 0,
             sources=json.loads(r["sources"] or "{}"),
             ocr_pages=json.loads(r["ocr_pages"] or "[]"),
+            problems=json.loads(r["problems"] or "[]"),
         )
         for r in rows
     ]

@@ -106,7 +106,7 @@ def _write_metadata(path: Path, documents: list[DocumentInfo], chunks: list[Chun
     try:
         db.executescript(SCHEMA)
         db.executemany(
-            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             [
                 (
                     d.doc_id,
@@ -120,6 +120,7 @@ def _write_metadata(path: Path, documents: list[DocumentInfo], chunks: list[Chun
                     d.page_count,
                     json.dumps(d.sources, ensure_ascii=False),
                     json.dumps(d.ocr_pages),
+                    json.dumps(d.problems, ensure_ascii=False),
                 )
                 for d in documents
             ],

@@ -16,7 +16,8 @@ from starlette.types import Scope
 from service.api.deps import Reader
 from service.api.errors import documented, install_error_handlers
 from service.api.openapi import install_openapi
-from service.api.routes import admin, answers, commitments, documents, health, search
+from service.api.routes import admin, answers, commitments, documents, health, library, search
+from service.api.routes.library import UPLOAD_PATH
 from service.api.security import RateLimit, RequestLimits, SecurityHeaders
 from service.engine import Engine
 from service.results import Facets
@@ -58,6 +59,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     api.include_router(documents.router())
     api.include_router(commitments.router())
     api.include_router(admin.router(settings))
+    api.include_router(library.router(settings))
     app.include_router(api)
     app.include_router(health.router())
     _install_docs(app)
@@ -127,12 +129,17 @@ def _install_middleware(app: FastAPI, settings: Settings) -> None:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
-            allow_methods=["GET", "POST"],
+            allow_methods=["GET", "POST", "DELETE"],
             allow_headers=["Authorization", "Content-Type"],
         )
     app.add_middleware(RateLimit, per_minute=settings.rate_limit_per_minute)
     app.add_middleware(
-        RequestLimits, max_body=settings.max_body_bytes, max_url=settings.max_url_bytes
+        RequestLimits,
+        max_body=settings.max_body_bytes,
+        max_url=settings.max_url_bytes,
+        large_bodies={
+            UPLOAD_PATH: settings.max_upload_bytes * settings.max_upload_files + 1024 * 1024
+        },
     )
     app.add_middleware(SecurityHeaders)
 

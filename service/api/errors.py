@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from service.api.schemas import ErrorBody
 from service.errors import InvalidInput, NotFound, NotReady, ServiceError, UnknownValue
@@ -44,6 +45,23 @@ def error_response(
     status: int, message: str, headers: Mapping[str, str] | None = None
 ) -> JSONResponse:
     return JSONResponse({"error": message, "status": status}, status_code=status, headers=headers)
+
+
+def allowed_methods(app: FastAPI, request: Request) -> list[str]:
+    """Every method some route of the app answers on the request's path."""
+    scope = {**request.scope, "method": "GET"}
+    methods: set[str] = set()
+    pending = list(app.router.routes)
+    while pending:
+        route = pending.pop()
+        inner = getattr(route, "original_router", None) or getattr(route, "router", None)
+        if inner is not None and hasattr(inner, "routes") and not hasattr(route, "methods"):
+            pending.extend(inner.routes)  # an included router: look at its own routes
+            continue
+        route_methods = getattr(route, "methods", None)
+        if route_methods and route.matches(scope)[0] != Match.NONE:
+            methods |= set(route_methods)
+    return sorted(methods)
 
 
 def documented(*codes: int) -> dict[int | str, dict[str, Any]]:
@@ -93,12 +111,16 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(422, validation_message(exc))
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         message = exc.detail if isinstance(exc.detail, str) else "request failed"
         if exc.status_code == 404 and message == "Not Found":
             message = "no such resource"
-        # A 405 keeps the Allow header the router sets (RFC 9110).
-        return error_response(exc.status_code, message, exc.headers)
+        headers = exc.headers
+        if exc.status_code == 405:
+            # The router names only the first route on the path; a path with a route per
+            # method (GET and POST /api/documents) allows them all (RFC 9110).
+            headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(app, request))}
+        return error_response(exc.status_code, message, headers)
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:

@@ -83,10 +83,18 @@ class SecurityHeaders:
 class RequestLimits:
     """413 for bodies over `max_body` bytes, 414 for URLs over `max_url` bytes."""
 
-    def __init__(self, app: ASGIApp, max_body: int, max_url: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_body: int,
+        max_url: int,
+        large_bodies: dict[str, int] | None = None,
+    ) -> None:
         self.app = app
         self.max_body = max_body
         self.max_url = max_url
+        self.large_bodies = large_bodies or {}
+        """Paths that take bigger bodies (uploads), with their own limit."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -96,12 +104,11 @@ class RequestLimits:
         if url_size > self.max_url:
             await send_error(send, 414, f"request URL is {url_size} bytes; at most {self.max_url}")
             return
+        limit = self.large_bodies.get(str(scope.get("path", "")), self.max_body)
         headers = dict(scope.get("headers", []))
         declared = headers.get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_body:
-            await send_error(
-                send, 413, f"request body is {int(declared)} bytes; at most {self.max_body}"
-            )
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await send_error(send, 413, f"request body is {int(declared)} bytes; at most {limit}")
             return
         received = 0
 
@@ -110,8 +117,8 @@ class RequestLimits:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body:
-                    raise BodyTooLarge(self.max_body)
+                if received > limit:
+                    raise BodyTooLarge(limit)
             return message
 
         try:

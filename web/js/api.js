@@ -64,3 +64,30 @@ export function pdfUrl(docId, page) {
   const base = `/api/documents/${encodeURIComponent(docId)}/pdf`;
   return page ? `${base}#page=${page}` : base;
 }
+
+/** Send a form (multipart) or a DELETE with the admin token; errors as in api(). */
+export async function adminRequest(path, { method = "POST", form, token }) {
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: { Accept: "application/json", Authorization: `Bearer ${token}` },
+      body: form,
+    });
+  } catch {
+    throw new ApiError("Kunde inte nå tjänsten. Kontrollera anslutningen och försök igen.", 0);
+  }
+  let data = null;
+  try {
+    data = await response.json();
+  } catch {
+    data = null;
+  }
+  if (!response.ok) {
+    const message = data && typeof data.error === "string" && data.error
+      ? data.error
+      : `Tjänsten svarade med felkod ${response.status}.`;
+    throw new ApiError(message, response.status);
+  }
+  return data;
+}

@@ -11,17 +11,21 @@
 //   search-view.js   the search view: question, filters.js, answer-view.js, passages-view.js,
 //                    tooltip.js (the citation tooltip), sections.js (section paths)
 //   compare-view.js  "Jämför över år": compare-tables.js, table.js, reports.js, chart.js, csv.js
+//   library-view.js  "Rapporter": what was read of each report, its goal tree, uploads and
+//                    removals with their build's progress
 //
 // All report text goes into the page as text nodes (textContent / createTextNode), never
 // as HTML.
 
 import { startCompareView } from "./compare-view.js";
+import { startLibraryView } from "./library-view.js";
 import { startRouter } from "./router.js";
 import { startSearchView } from "./search-view.js";
 
 function init() {
   startSearchView();
   startCompareView();
+  startLibraryView();
   startRouter();
   document.documentElement.classList.add("js-ready");
 }

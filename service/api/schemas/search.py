@@ -215,12 +215,22 @@ class DocumentOut(BaseModel):
     pages: int
     chunks: int
     ocr_pages: int = Field(0, description="How many pages had no text layer and were read by OCR")
+    goals: int = Field(0, description="Goals found (all levels, every unit)")
+    indicators: int = Field(0, description="Indicator rows read from its tables")
+    activities: int = Field(0, description="Activities read from its tables")
+    budget_lines: int = Field(0, description="Budget lines read from its tables")
+    problems: list[str] = Field(
+        default_factory=list,
+        description="What went wrong while reading it: pages that could not be read, tables "
+        "whose columns were not recognised",
+    )
     pdf: str | None = Field(description="URL of the report file, if it is a PDF")
 
     @classmethod
     def of(cls, doc: DocumentSummary) -> DocumentOut:
         pdf = report_url(doc.doc_id) if doc.is_pdf else None
-        return cls.model_validate({**doc.__dict__, "id": doc.doc_id, "pdf": pdf})
+        fields = {**doc.__dict__, "problems": list(doc.problems)}
+        return cls.model_validate({**fields, "id": doc.doc_id, "pdf": pdf})
 
 
 class OcrOut(BaseModel):

@@ -1,0 +1,1 @@
+"""The reports library: what was read of each report, and adding or removing reports."""
