@@ -14,6 +14,7 @@ index (RAPPORTSOK_INDEX_DIR). Only command-line entry points and public function
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -138,12 +139,18 @@ def extraction(corpus: Path) -> dict[str, Any]:
     }
 
 
-def fingerprint(corpus: Path) -> list[list[object]]:
-    return [[p.name, p.stat().st_size, p.stat().st_mtime_ns] for p in sorted(corpus.glob("*.pdf"))]
+def fingerprint(corpus: Path) -> list[object]:
+    """The PDFs (name, size, time) and the reading code: either changing measures again."""
+    files = [[p.name, p.stat().st_size, p.stat().st_mtime_ns] for p in sorted(corpus.glob("*.pdf"))]
+    code = hashlib.sha256()
+    for source in sorted((ROOT / "indexer").rglob("*.py")):
+        code.update(source.read_bytes())
+    return [*files, code.hexdigest()]
 
 
 def static_measures(corpus: Path, cache: Path) -> dict[str, Any]:
-    """Commitments and extraction timing (no index needed), kept while the PDFs are the same."""
+    """Commitments and extraction timing (no index needed), kept while the PDFs and the
+    reading code are the same."""
     if cache.is_file():
         saved = json.loads(cache.read_text(encoding="utf-8"))
         if saved.get("fingerprint") == fingerprint(corpus):

@@ -4,8 +4,9 @@
 
 Starts the service on a free port like the browser tests do (unless --base-url is given) and
 saves answer.png, timeline.png, filters.png, empty.png and phone.png (the search view) and
-compare.png and compare-phone.png (the "Jämför över år" view). --only search|compare takes
-one view's screenshots.
+compare.png and compare-phone.png (the "Jämför över år" view) and library.png and
+library-report.png (the "Rapporter" page). --only search|compare|library takes one view's
+screenshots.
 Needs Debian's chromium at /usr/bin/chromium (apt-get install chromium).
 """
 
@@ -41,6 +42,7 @@ FILTER_Q = "Vad skrev Hässelby-Vällingby om hemtjänsten i första tertialet 2
 EMPTY_Q = "Varför stängdes fritidsgården Lili?"
 COMPARE_Q = "andel barn i familjer med ekonomiskt bistånd"
 COMPARE_DISTRICT = "Hässelby-Vällingby"
+LIBRARY_DOC = "kungsholmen-2024-verksamhetsberattelse-socialtjanst"
 
 
 def url(base: str, **params: str) -> str:
@@ -93,6 +95,19 @@ def take_compare(browser: Browser, base: str, out: Path) -> list[Path]:
         page.goto(url(base, **params))
         wait_for_compare(page)
         saved.append(shot(page, out / "compare-phone.png", full_page=True))
+    return saved
+
+
+def take_library(browser: Browser, base: str, out: Path) -> list[Path]:
+    """The "Rapporter" page: every report with what was read, and one report's goal tree."""
+    saved: list[Path] = []
+    with new_page(browser, base, DESKTOP) as page:
+        page.goto(url(base, view="library"))
+        expect(page.locator("#library-table tbody tr").first).to_be_visible()
+        saved.append(shot(page, out / "library.png", full_page=True))
+        page.goto(url(base, view="library", doc=LIBRARY_DOC))
+        expect(page.locator("#goal-trees li").first).to_be_visible()
+        saved.append(shot(page, out / "library-report.png"))
     return saved
 
 
@@ -168,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base-url", help="use a running service instead of starting one")
     parser.add_argument(
         "--only",
-        choices=["search", "compare"],
+        choices=["search", "compare", "library"],
         help="only this view's screenshots (default: all)",
     )
     args = parser.parse_args(argv)
@@ -184,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
                 take(browser, base, out)
             if args.only in (None, "compare"):
                 take_compare(browser, base, out)
+            if args.only in (None, "library"):
+                take_library(browser, base, out)
         finally:
             browser.close()
     print(f"screenshots taken with {CHROMIUM}")

@@ -49,13 +49,13 @@ async function showList() {
 }
 
 function reportsTable(docs) {
-  const head = ["Rapport", "Stadsdel", "År", "Typ", "Sidor", "Enheter", "Mål", "Indikatorer", "Aktiviteter", "Budgetrader", "Problem", ""];
+  const head = ["Rapport", "Stadsdel", "År", "Typ", "Sidor", "Enheter", "Mål", "Indikatorer", "Aktiviteter", "Budgetrader", "Problem vid läsningen"];
   const rows = docs.map((d) => {
     const problems = d.problems.length
       ? el("details", { className: "library-problems" }, el("summary", {}, count(d.problems.length, "problem", "problem")), el("ul", {}, d.problems.map((p) => el("li", {}, p))))
       : el("span", { className: "library-ok" }, "inga");
     const ocr = d.ocr_pages ? el("span", { className: "ocr-badge", title: OCR_NOTE }, `OCR ${d.ocr_pages} s.`) : null;
-    const remove = el("button", { type: "button", className: "library-remove", dataset: { doc: d.id, name: d.name }, hidden: !token() }, "Ta bort");
+    const remove = token() ? el("button", { type: "button", className: "library-remove", dataset: { doc: d.id, name: d.name } }, "Ta bort") : null;
     return el("tr", { dataset: { doc: d.id } },
       el("td", {}, el("a", { href: `?view=library&doc=${encodeURIComponent(d.id)}`, className: "library-open", dataset: { doc: d.id } }, d.title || d.name), el("div", { className: "library-file" }, d.name)),
       el("td", {}, d.district || "–"), el("td", {}, d.year ?? "–"), el("td", {}, docTypeLabel(d.doc_type) || "–"),
@@ -63,7 +63,7 @@ function reportsTable(docs) {
       el("td", { className: "num" }, d.units.length || "–"),
       el("td", { className: "num" }, d.goals), el("td", { className: "num" }, d.indicators),
       el("td", { className: "num" }, d.activities), el("td", { className: "num" }, d.budget_lines),
-      el("td", {}, problems), el("td", {}, remove));
+      el("td", {}, problems, remove));
   });
   const table = el("table", { className: "library-table", id: "library-table" },
     el("caption", {}, `${count(docs.length, "rapport", "rapporter")} i indexet`),
