@@ -97,7 +97,9 @@ def main(argv: list[str] | None = None) -> int:
         if pdf.name != args.report:
             shutil.copyfile(pdf, corpus / pdf.name)
     if (REPO / "var" / "index").is_dir():
-        shutil.copytree(REPO / "var" / "index", index, ignore=shutil.ignore_patterns(".lock"))
+        shutil.copytree(
+            REPO / "var" / "index", index, symlinks=True, ignore=shutil.ignore_patterns(".lock")
+        )
     env = {**os.environ, "RAPPORTSOK_INDEX_DIR": str(index), "RAPPORTSOK_CORPUS_DIR": str(corpus)}
     started = time.perf_counter()
     done = subprocess.run(

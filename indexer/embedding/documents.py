@@ -19,8 +19,9 @@ class DocumentEncoder(Protocol):
     ) -> np.ndarray: ...
 
 
-PROGRESS_SLICE = 256
-"""Texts encoded between two progress reports when a caller follows the embedding."""
+PROGRESS_SLICE = 16
+"""Texts encoded between two progress reports when a caller follows the embedding; small, so
+that queries served by the same model (a build inside the service) wait for one slice only."""
 
 
 def embed_missing(
@@ -63,12 +64,17 @@ def _encode(
 ) -> np.ndarray:
     if on_progress is None:
         return encoder.encode_documents(texts, show_progress=show_progress)
+    # Slices of similar lengths, longest first, as one call would batch them.
+    order = np.argsort([-len(t) for t in texts], kind="stable")
     parts = []
     on_progress(0, len(texts))
     for start in range(0, len(texts), PROGRESS_SLICE):
-        parts.append(encoder.encode_documents(texts[start : start + PROGRESS_SLICE]))
+        chosen = [texts[i] for i in order[start : start + PROGRESS_SLICE]]
+        parts.append(encoder.encode_documents(chosen))
         on_progress(min(start + PROGRESS_SLICE, len(texts)), len(texts))
-    return np.vstack(parts)
+    vectors = np.empty((len(texts), parts[0].shape[1]), dtype=np.float32)
+    vectors[order] = np.vstack(parts)
+    return vectors
 
 
 def _embed_records(todo: list[BuildDocument], encoder: DocumentEncoder) -> None:

@@ -23,9 +23,10 @@ took about 1 s instead of 10 ms, so give each process its share via ``threads``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -130,8 +131,11 @@ class Embedder:
         self._cap_sequence_length()
         self.batch_size = batch_size
         # One forward pass at a time: concurrent passes would each spin up all cores' worth of
-        # OpenMP threads and slow every request down many times over.
-        self._lock = threading.Lock()
+        # OpenMP threads and slow every request down many times over. Queries go first: a
+        # build embedding in the same process (an upload) waits while a query is waiting.
+        self._turn = threading.Condition()
+        self._busy = False
+        self._queries_waiting = 0
         identity = load_identity(path) if is_local else None
         self.name = identity.name if identity else str(model)
         self._model_id = identity.model_id if identity else str(model)
@@ -190,6 +194,26 @@ class Embedder:
         """Use the model's prompt of that name if it defines one."""
         return kind if kind in (self._model.prompts or {}) else None
 
+    @contextlib.contextmanager
+    def _model_turn(self, query: bool) -> Iterator[None]:
+        """Hold the model for one encode call; a waiting query is served before documents."""
+        with self._turn:
+            if query:
+                self._queries_waiting += 1
+            try:
+                while self._busy or (not query and self._queries_waiting):
+                    self._turn.wait()
+            finally:
+                if query:
+                    self._queries_waiting -= 1
+            self._busy = True
+        try:
+            yield
+        finally:
+            with self._turn:
+                self._busy = False
+                self._turn.notify_all()
+
     def _encode(
         self,
         texts: Sequence[str],
@@ -204,7 +228,7 @@ class Embedder:
         if not items:
             return np.zeros((0, self._dimension), dtype=np.float32)
         order = np.argsort([-len(t) for t in items], kind="stable")
-        with self._lock:
+        with self._model_turn(query=kind == QUERY_PROMPT_NAME):
             encoded = self._model.encode(
                 [items[i] for i in order],
                 prompt_name=self._prompt_name(kind),

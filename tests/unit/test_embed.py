@@ -36,3 +36,30 @@ def test_l2_normalize_keeps_zero_rows() -> None:
 def test_missing_folder_is_reported(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="model folder not found"):
         Embedder(tmp_path / "nowhere")
+
+
+def test_a_waiting_query_gets_the_model_before_waiting_documents() -> None:
+    import threading
+    import time
+
+    embedder = Embedder.__new__(Embedder)  # only the turn-taking, no model
+    embedder._turn = threading.Condition()
+    embedder._busy = False
+    embedder._queries_waiting = 0
+    served: list[str] = []
+
+    def use(name: str, query: bool) -> None:
+        with embedder._model_turn(query=query):
+            served.append(name)
+
+    with embedder._model_turn(query=False):  # a build's slice holds the model
+        documents = threading.Thread(target=use, args=("documents", False))
+        documents.start()
+        time.sleep(0.05)
+        query = threading.Thread(target=use, args=("query", True))
+        query.start()
+        time.sleep(0.05)
+        assert served == []
+    documents.join(2)
+    query.join(2)
+    assert served == ["query", "documents"]
