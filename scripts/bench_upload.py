@@ -30,6 +30,7 @@ import httpx
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from indexer.embedding.encoder import resolve_precision  # noqa: E402
 from indexer.structure.metadata import doc_id_for  # noqa: E402
 from tests.support.servers import running_service  # noqa: E402
 
@@ -65,6 +66,13 @@ class Traffic(threading.Thread):
                     status = 0
                 self.records.append((time.monotonic(), status, time.perf_counter() - started))
                 k += 1
+
+
+def cpu_name() -> str:
+    for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor() or platform.machine()
 
 
 def summary(records: list[tuple[float, int, float]]) -> dict[str, object]:
@@ -163,7 +171,8 @@ def main(argv: list[str] | None = None) -> int:
     during = [r for r in traffic.records if uploaded_at <= r[0] <= finished_at]
     after = [r for r in traffic.records if r[0] > finished_at]
     result = {
-        "cpu": platform.processor() or platform.machine(),
+        "cpu": cpu_name(),
+        "precision": resolve_precision("auto"),
         "report": args.report,
         "job": {k: job[k] for k in ("state", "files_done", "pages_done", "chunks_total", "build")},
         "stage_started_s": {k: round(v, 1) for k, v in stages.items()},
