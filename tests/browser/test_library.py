@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.support.chromium import SKIP_REASON, TIMEOUT_MS, chromium_available, launch_chromium
+from tests.support.chromium import SKIP_REASON, TIMEOUT_MS, chromium_available
 from tests.support.corpora import CORPUS, FILES, VP24, excerpt
 from tests.support.fakes import report_text
 from tests.support.servers import running_service
@@ -60,27 +60,13 @@ def library_url(model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> It
         yield service.base_url
 
 
-@pytest.fixture(scope="module")
-def library_browser(library_url: str) -> Iterator[Browser]:
-    """Chromium of its own: the page needs only its own service, not the session's."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
 @pytest.fixture()
-def library(library_browser: Browser, library_url: str) -> Iterator[Page]:
+def library(browser: Browser, library_url: str) -> Iterator[Page]:
+    """A page of the session's Chromium (one Playwright per process) on the library's service."""
     from playwright.sync_api import expect
 
     expect.set_options(timeout=TIMEOUT_MS)
-    context = library_browser.new_context(
-        base_url=library_url, viewport={"width": 1280, "height": 900}
-    )
+    context = browser.new_context(base_url=library_url, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     errors: list[object] = []

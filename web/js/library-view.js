@@ -46,6 +46,13 @@ async function showList() {
     return;
   }
   section.querySelector(".library-loading").replaceWith(reportsTable(docs));
+  // Builds still running (started before the page was opened or reloaded) are followed too.
+  try {
+    const jobs = await api("/api/jobs");
+    for (const job of jobs) if (job.state !== "done" && job.state !== "failed") follow(job);
+  } catch {
+    // the list is shown; a job's progress is only a convenience
+  }
 }
 
 function reportsTable(docs) {
