@@ -25,8 +25,7 @@ from tqdm import tqdm
 
 from indexer import store
 from indexer.chunking.chunks import ChunkParams, chunk_sections
-from indexer.commitments.extract import extract_records
-from indexer.commitments.problems import table_problems
+from indexer.commitments.extract import extract_commitments
 from indexer.commitments.records import Record, RecordSet
 from indexer.embedding.documents import DocumentEncoder, embed_missing
 from indexer.models import Chunk, DocumentInfo, Section
@@ -69,11 +68,12 @@ def parse_document(
     sections = sections_of(raw)
     units = list(dict.fromkeys(s.unit for s in sections if s.unit))
     info = describe(raw, units, dict(override) if override else None)
-    info.problems = raw.problems + table_problems(sections, info.year)
     chunks = chunk_sections(info, sections, params or ChunkParams())
     if not chunks:
         raise ExtractionError(path, "no indexable text found")
-    return ParsedDocument(info, sections, chunks, extract_records(info, sections))
+    commitments = extract_commitments(info, sections)
+    info.problems = raw.problems + commitments.table_problems
+    return ParsedDocument(info, sections, chunks, commitments.records)
 
 
 @dataclass(frozen=True)

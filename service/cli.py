@@ -136,21 +136,10 @@ def _cmd_model_install(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
-    from indexer.pipeline import build_index
-    from service.search.runtime import chunk_params, get_embedder, model_info, tuning_record
+    from service.search.runtime import build_for
 
     settings = _with_index_dir(args, settings)
-    corpus = args.corpus or settings.corpus_dir
-    model = model_info(settings)
-    report = build_index(
-        corpus,
-        settings.index_dir,
-        model,
-        lambda: get_embedder(settings.model, settings.precision),
-        params=chunk_params(settings),
-        force=args.force,
-        tuning=tuning_record(settings),
-    )
+    report = build_for(settings, args.corpus or settings.corpus_dir, force=args.force)
     for failure in report.failures:
         print(f"could not index {failure}", file=sys.stderr)
     state = "up to date" if report.up_to_date else f"build {report.build}"

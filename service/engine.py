@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -251,10 +252,7 @@ class Engine:
         counts: dict[str, int] = {}
         for chunk in snapshot.chunks:
             counts[chunk.doc_id] = counts.get(chunk.doc_id, 0) + 1
-        kinds: dict[tuple[str, str], int] = {}
-        for record in snapshot.records.items:
-            key = (record.doc_id, record.kind)
-            kinds[key] = kinds.get(key, 0) + 1
+        kinds = Counter((record.doc_id, record.kind) for record in snapshot.records.items)
         return [
             DocumentSummary(
                 doc_id=d.doc_id,

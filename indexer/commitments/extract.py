@@ -1,4 +1,4 @@
-"""What a report commits to and reports on, as records: the entry point is `extract_records`.
+"""What a report commits to and reports on, as records: the entry point is `extract_commitments`.
 
 Goals come from the goal path of the sections (with the assessment "Uppfylls helt/delvis/inte"
 and the analysis written under them), expected results from the "Förväntat resultat" lists,
@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from indexer.commitments.problems import table_problem
 from indexer.commitments.records import Record, RecordKind
 from indexer.commitments.tables import TableContext, table_records
 from indexer.commitments.values import clean_cell
@@ -36,10 +37,19 @@ BULLET = re.compile(r"^\s*(?:[•●▪◦·\-–*✓✔◆]|\d{1,2}[.)])\s*")
 MAX_ANALYSIS = 4000
 
 
-def extract_records(info: DocumentInfo, sections: list[Section]) -> list[Record]:
+@dataclass(frozen=True)
+class Commitments:
+    """A report's records, and its tables whose columns were not read (`table_problem`)."""
+
+    records: list[Record]
+    table_problems: list[str]
+
+
+def extract_commitments(info: DocumentInfo, sections: list[Section]) -> Commitments:
     """Goals, expected results, activities, indicators and budget lines of one report."""
     collector = _Collector(info)
     context = TableContext(year=info.year)
+    problems: list[str] = []
     for section in sections:
         section = replace(section, goals=goal_path(section))
         collector.add_goals(section)
@@ -47,13 +57,15 @@ def extract_records(info: DocumentInfo, sections: list[Section]) -> list[Record]
             collector.add_expected_results(section)
         for block in section.blocks:
             if block.kind == "table" and block.table is not None:
-                collector.records.extend(
-                    table_records(block.table, context, collector.maker(section))
-                )
+                found = table_records(block.table, context, collector.maker(section))
+                collector.records.extend(found)
+                problem = table_problem(block, found)
+                if problem:
+                    problems.append(problem)
     records = collector.finish()
     for ordinal, record in enumerate(records):
         record.ordinal = ordinal
-    return records
+    return Commitments(records, list(dict.fromkeys(problems)))
 
 
 def goal_path(section: Section) -> list[Goal]:

@@ -15,8 +15,7 @@ from indexer.commitments.columns import (
     table_kind,
 )
 from indexer.commitments.records import Record
-from indexer.commitments.tables import TableContext, table_records
-from indexer.models import Section, Table
+from indexer.models import Block
 
 COLUMN_WORDS = ("arsmal", "periodicitet", "startdatum", "slutdatum")
 """Header words (folded) that only commitment tables use ("Utfall" heads key-figure tables
@@ -24,27 +23,22 @@ too, which are not commitments)."""
 ARTICLE = {"indicator": "an", "activity": "an", "budget": "a"}
 
 
-def table_problems(sections: list[Section], year: int | None) -> list[str]:
-    """One sentence per table whose columns were not recognised, naming its first page."""
-    problems: list[str] = []
-    context = TableContext(year=year)
-    for section in sections:
-        for block in section.blocks:
-            table = block.table
-            if block.kind != "table" or table is None or len(table.rows) <= table.header_rows:
-                continue
-            problem = _problem(table, context)
-            if problem:
-                page = table.row_pages[0] if table.row_pages else min(block.pages, default=0)
-                problems.append(f"page {page}: {problem}")
-    return list(dict.fromkeys(problems))
+def table_problem(block: Block, records: list[Record]) -> str | None:
+    """A sentence naming the table's first page when its columns were not recognised, given
+    the records the extraction read from it; None for a table read well (or with no rows)."""
+    table = block.table
+    if table is None or len(table.rows) <= table.header_rows:
+        return None
+    problem = _problem(table.header, records)
+    if problem is None:
+        return None
+    page = table.row_pages[0] if table.row_pages else min(block.pages, default=0)
+    return f"page {page}: {problem}"
 
 
-def _problem(table: Table, context: TableContext) -> str | None:
-    header = table.header
+def _problem(header: list[str], records: list[Record]) -> str | None:
     shown = " | ".join(h for h in header if h)[:120]
     kind = table_kind(header)
-    records = table_records(table, context, _make)
     if kind is None:
         if records or not any(w in header_key(h) for h in header for w in COLUMN_WORDS):
             return None
@@ -56,18 +50,3 @@ def _problem(table: Table, context: TableContext) -> str | None:
     if not records:
         return f"{ARTICLE[kind]} {kind} table headed '{shown}' from which no row was read"
     return None
-
-
-def _make(kind: str, name: str, pages: list[int], **fields: object) -> Record:
-    return Record(
-        kind=kind,  # type: ignore[arg-type]
-        doc_id="",
-        name=name,
-        pages=pages,
-        section="",
-        goals=[],
-        unit=None,
-        year=None,
-        district=None,
-        doc_type=None,
-    )

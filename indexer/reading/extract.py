@@ -148,10 +148,10 @@ def _read_pdf(path: Path) -> RawDocument:
         raise ExtractionError(path, f"no text layer (image-only or scanned PDF); {problem}")
     _strip_margins(pages, heights)
     meta = _pdf_info(reader)
-    problems = [f"page {n} could not be read" for n in unreadable]
+    problems = [(n, f"page {n} could not be read") for n in unreadable]
     if not_read:
-        problems += [f"page {n} is an image without text; {not_read}" for n in sorted(pictured)]
-    problems += [f"page {n}: OCR could not read it ({error})" for n, error in failed]
+        problems += [(n, f"page {n} is an image without text; {not_read}") for n in pictured]
+    problems += [(n, f"page {n}: OCR could not read it ({error})") for n, error in failed]
     return RawDocument(
         path=str(path),
         name=path.name,
@@ -160,13 +160,8 @@ def _read_pdf(path: Path) -> RawDocument:
         pages=pages,
         info_title=meta.get("title"),
         info_subject=meta.get("subject"),
-        problems=sorted(problems, key=_page_order),
+        problems=[text for _, text in sorted(problems)],
     )
-
-
-def _page_order(problem: str) -> int:
-    match = re.search(r"\d+", problem)
-    return int(match.group()) if match else 0
 
 
 def _read_images(

@@ -164,10 +164,8 @@ NEXT_COLUMN = 120.0
 def _starts_next_column(previous: Block, block: Block) -> bool:
     """A block higher up the same page and well to the right: the top of the next column
     (`Block.top` grows upwards)."""
-    if None in (previous.top, previous.left, block.top, block.left):
+    if previous.top is None or previous.left is None or block.top is None or block.left is None:
         return False
-    assert previous.top is not None and previous.left is not None
-    assert block.top is not None and block.left is not None
     return block.top > previous.top and block.left > previous.left + NEXT_COLUMN
 
 

@@ -158,9 +158,6 @@ class BuildQueue:
         with self._lock:
             return [self._jobs[i] for i in self._order]
 
-    def busy(self) -> bool:
-        return any(job.state not in ("done", "failed") for job in self.jobs())
-
     def _work(self) -> None:
         while True:
             job = self._pending.get()

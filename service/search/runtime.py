@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from indexer.chunking.chunks import ChunkParams
-from indexer.pipeline import ModelInfo
+from indexer.pipeline import BuildReport, ModelInfo, ProgressCallback, build_index
 from service.settings import Settings
 
 if TYPE_CHECKING:
@@ -39,6 +39,29 @@ def model_info(settings: Settings) -> ModelInfo:
         )
     embedder = get_embedder(settings.model, settings.precision)
     return ModelInfo(name=settings.model, model_id=embedder.model_id, dimension=embedder.dimension)
+
+
+def build_for(
+    settings: Settings,
+    corpus: Path,
+    index_dir: Path | None = None,
+    *,
+    force: bool = False,
+    progress: bool | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> BuildReport:
+    """`build_index` with the configured model, chunking and tuning (the CLI, the library)."""
+    return build_index(
+        corpus,
+        index_dir or settings.index_dir,
+        model_info(settings),
+        lambda: get_embedder(settings.model, settings.precision),
+        params=chunk_params(settings),
+        force=force,
+        progress=progress,
+        tuning=tuning_record(settings),
+        on_progress=on_progress,
+    )
 
 
 @lru_cache(maxsize=2)

@@ -31,8 +31,7 @@ EXCERPT = "hasselby-vallingby_2024_verksamhetsplan.pdf"
 def library_url(model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not chromium_available():
         pytest.skip(SKIP_REASON)
-    from indexer.pipeline import build_index
-    from service.search.runtime import chunk_params, get_embedder, model_info, tuning_record
+    from service.search.runtime import build_for
     from service.settings import Settings
 
     root = tmp_path_factory.mktemp("library")
@@ -40,15 +39,7 @@ def library_url(model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> It
     corpus.mkdir()
     excerpt(CORPUS / FILES[VP24], corpus / EXCERPT, pages=12)
     settings = Settings(model=str(model_dir), index_dir=root / "index", corpus_dir=corpus)
-    report = build_index(
-        corpus,
-        settings.index_dir,
-        model_info(settings),
-        lambda: get_embedder(settings.model, settings.precision),
-        params=chunk_params(settings),
-        progress=False,
-        tuning=tuning_record(settings),
-    )
+    report = build_for(settings, corpus, progress=False)
     assert report.documents == 1 and not report.failures
     env = {
         "RAPPORTSOK_INDEX_DIR": str(settings.index_dir),

@@ -8,23 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from indexer.pipeline import build_index
-from service.search.runtime import chunk_params, get_embedder, model_info, tuning_record
+from service.search.runtime import build_for
 from service.settings import Settings
 
 
 def build_real_index(model_dir: Path, index_dir: Path) -> Settings:
     """Index the bundled corpus with the model in `model_dir`; settings pointing at the build."""
     settings = Settings(model=str(model_dir), index_dir=index_dir)
-    report = build_index(
-        settings.corpus_dir,
-        settings.index_dir,
-        model_info(settings),
-        lambda: get_embedder(settings.model, settings.precision),
-        params=chunk_params(settings),
-        progress=False,
-        tuning=tuning_record(settings),
-    )
+    report = build_for(settings, settings.corpus_dir, progress=False)
     assert report.documents == 4 and not report.failures, report.failures
     return settings
 

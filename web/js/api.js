@@ -8,19 +8,30 @@ export class ApiError extends Error {
   }
 }
 
+const UNREACHABLE = "Kunde inte nå tjänsten. Kontrollera anslutningen och försök igen.";
+
 /** Fetch JSON; errors become ApiError with the API's own message ({"error", "status"}). */
 export async function api(path, { method = "GET", body, signal } = {}) {
+  const headers = body === undefined ? { Accept: "application/json" } : { Accept: "application/json", "Content-Type": "application/json" };
+  const { data, status } = await send(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
+  if (data === null) throw new ApiError("Tjänsten skickade ett svar som inte gick att läsa.", status);
+  return data;
+}
+
+/** Send a form (multipart) or a DELETE with the admin token; errors as in api(). */
+export async function adminRequest(path, { method = "POST", form, token }) {
+  const { data } = await send(path, { method, headers: { Accept: "application/json", Authorization: `Bearer ${token}` }, body: form });
+  return data;
+}
+
+/** One request: its JSON body (null if unreadable) and status, or ApiError with the API's message. */
+async function send(path, init) {
   let response;
   try {
-    response = await fetch(path, {
-      method,
-      headers: body === undefined ? { Accept: "application/json" } : { Accept: "application/json", "Content-Type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal,
-    });
+    response = await fetch(path, init);
   } catch (err) {
     if (err && err.name === "AbortError") throw err;
-    throw new ApiError("Kunde inte nå tjänsten. Kontrollera anslutningen och försök igen.", 0);
+    throw new ApiError(UNREACHABLE, 0);
   }
   let data = null;
   try {
@@ -35,8 +46,7 @@ export async function api(path, { method = "GET", body, signal } = {}) {
       : `Tjänsten svarade med felkod ${response.status}.`;
     throw new ApiError(message, response.status);
   }
-  if (data === null) throw new ApiError("Tjänsten skickade ett svar som inte gick att läsa.", response.status);
-  return data;
+  return { data, status: response.status };
 }
 
 /** Responses by key; the oldest is dropped when there are more than `size`. */
@@ -65,29 +75,3 @@ export function pdfUrl(docId, page) {
   return page ? `${base}#page=${page}` : base;
 }
 
-/** Send a form (multipart) or a DELETE with the admin token; errors as in api(). */
-export async function adminRequest(path, { method = "POST", form, token }) {
-  let response;
-  try {
-    response = await fetch(path, {
-      method,
-      headers: { Accept: "application/json", Authorization: `Bearer ${token}` },
-      body: form,
-    });
-  } catch {
-    throw new ApiError("Kunde inte nå tjänsten. Kontrollera anslutningen och försök igen.", 0);
-  }
-  let data = null;
-  try {
-    data = await response.json();
-  } catch {
-    data = null;
-  }
-  if (!response.ok) {
-    const message = data && typeof data.error === "string" && data.error
-      ? data.error
-      : `Tjänsten svarade med felkod ${response.status}.`;
-    throw new ApiError(message, response.status);
-  }
-  return data;
-}

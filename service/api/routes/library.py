@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Request, UploadFile
 
 from indexer import store
-from indexer.pipeline import BuildReport, build_index
+from indexer.pipeline import BuildReport
 from service.api.deps import AdminDep, EngineDep
 from service.api.errors import ApiError, documented
 from service.api.schemas.library import GoalNodeOut, JobOut, RefusedFile, RemoveOut, UploadOut
@@ -19,8 +19,7 @@ from service.engine import Engine
 from service.errors import NotFound
 from service.library.corpus import Refused, Upload, add_reports, remove_report
 from service.library.jobs import BuildQueue, Job
-from service.search import runtime
-from service.search.runtime import chunk_params, model_info, tuning_record
+from service.search.runtime import build_for
 from service.settings import Settings
 
 UPLOAD_PATH = "/api/documents"
@@ -121,15 +120,11 @@ def queue_of(request: Request, engine: Engine) -> BuildQueue:
 
 def run_build(engine: Engine, job: Job) -> tuple[BuildReport | None, str | None, bool]:
     """Build the served corpus incrementally, then switch the engine to the new build."""
-    settings = engine.settings
     try:
-        report = build_index(
+        report = build_for(
+            engine.settings,
             corpus_of(engine),
             engine.index_dir,
-            model_info(settings),
-            lambda: runtime.get_embedder(settings.model, settings.precision),
-            params=chunk_params(settings),
-            tuning=tuning_record(settings),
             progress=False,
             on_progress=job.update,
         )

@@ -49,8 +49,10 @@ class JobOut(BaseModel):
     files_done: int = Field(description="Reports read so far")
     files_total: int
     pages_done: int = Field(description="Pages of new or changed reports read so far")
-    chunks_done: int = Field(description="Passages embedded so far")
-    chunks_total: int = Field(description="Passages to embed (known once reading is done)")
+    chunks_done: int = Field(description="Passages and their sentences embedded so far")
+    chunks_total: int = Field(
+        description="Passages and their sentences to embed (known once reading is done)"
+    )
     pages_per_second: float | None
     seconds_left: float | None = Field(description="An estimate; None until one can be made")
     build: str | None = Field(description="The build it made, once done")
