@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-MODEL  := var/models/multilingual-e5-small/rapportsok_model.json
+MODEL  := var/models/multilingual-e5-small/onnx/model_int8.onnx
 
 .PHONY: setup ocr-tools model index run test test-fast test-slow eval bench bench-ocr lint fuzz torture load screenshots clean producers producer-tools eval-producers
 

@@ -40,7 +40,7 @@ def main() -> int:
             settings.corpus_dir,
             settings.index_dir,
             model_info(settings),
-            partial(get_embedder, settings.model, settings.precision),
+            partial(get_embedder, settings.model, settings.precision, settings.device),
             params=chunk_params(settings),
             progress=False,
             tuning=tuning_record(settings),

@@ -125,6 +125,8 @@ class BuildReport:
     unchanged: list[str] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     embedded_chunks: int = 0
+    embedded_texts: int = 0
+    """Distinct passage and sentence texts encoded (each once, however often it occurs)."""
     seconds: float = 0.0
     build: str | None = None
     up_to_date: bool = False
@@ -212,9 +214,10 @@ def build_index(
                 state.texts_done, state.texts_total = done, total
                 tell(state)
 
-            report.embedded_chunks = embed_missing(
+            counts = embed_missing(
                 prepared, encoder_factory, show, embedded if on_progress else None
             )
+            report.embedded_chunks, report.embedded_texts = counts.chunks, counts.texts
             state.stage = "writing"
             tell(state)
             build = _write(index_dir, corpus, model, params, recorded, prepared, report)

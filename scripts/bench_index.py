@@ -3,13 +3,16 @@
     python scripts/bench_index.py [--runs 3] [--queries 3]
 
 Builds go to var/bench/ (a fresh index per full-build run), each in its own process so peak
-memory (max RSS) is that build's alone. Prints medians over the runs.
+memory (max RSS) is that build's alone. Each run also times the tutorial pipeline's build of
+the same PDFs (`python -m eval.baseline --build-only`, plain sentence-transformers in fp32).
+Prints medians over the runs, with the CPU and the precision the build used.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import re
 import resource
@@ -39,6 +42,45 @@ def run_index(corpus: Path, index_dir: Path) -> tuple[float, float, str]:
         raise SystemExit(f"index failed: {done.stderr.strip()[-500:]}")
     summary = done.stdout.strip().splitlines()[-1]
     return seconds, max(peak, before) / 1024, summary
+
+
+def tutorial_seconds() -> float:
+    """Wall seconds of the tutorial pipeline's build (page chunks, fp32 sentence-transformers)."""
+    env = {**os.environ, "RAPPORTSOK_PRECISION": "fp32"}
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "eval.baseline", "--build-only"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"tutorial build failed: {done.stderr.strip()[-500:]}")
+    return time.perf_counter() - started
+
+
+def machine() -> str:
+    """CPU model, cores and the precision `auto` resolves to for the configured model."""
+    sys.path.insert(0, str(ROOT))
+    from indexer.embedding.encoder import available_cores, resolve_device, resolve_precision
+    from indexer.embedding.onnx_runtime import has_int8_graph
+    from service.settings import get_settings
+
+    settings = get_settings()
+    device = resolve_device(settings.device)
+    int8 = device == "cpu" and has_int8_graph(Path(settings.model))
+    precision = resolve_precision(settings.precision, int8_available=int8, device=device)
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown CPU",
+    )
+    return f"{model} ({platform.machine()}), {available_cores()} cores, {device}, {precision}"
 
 
 def chunks_in(summary: str) -> int:
@@ -81,12 +123,9 @@ def main() -> int:
     args = parser.parse_args()
     corpus = ROOT / "corpus"
     BENCH.mkdir(parents=True, exist_ok=True)
-    print(
-        f"machine: {platform.machine()}, {platform.processor() or 'cpu'}, "
-        f"{subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores"
-    )
+    print(f"machine: {machine()}", flush=True)
 
-    full, peaks, unchanged = [], [], []
+    full, peaks, unchanged, tutorial = [], [], [], []
     chunks = 0
     for run in range(args.runs):
         index_dir = BENCH / f"full-{run}"
@@ -97,7 +136,12 @@ def main() -> int:
         chunks = chunks_in(summary)
         seconds, _, summary = run_index(corpus, index_dir)
         unchanged.append(seconds)
-        print(f"run {run + 1}: full build {full[-1]:.1f} s, no-change rebuild {seconds:.1f} s")
+        tutorial.append(tutorial_seconds())
+        print(
+            f"run {run + 1}: full build {full[-1]:.1f} s, no-change rebuild {seconds:.1f} s, "
+            f"tutorial build {tutorial[-1]:.1f} s",
+            flush=True,
+        )
 
     partial = BENCH / "partial"
     shutil.rmtree(partial, ignore_errors=True)
@@ -118,6 +162,7 @@ def main() -> int:
         f"full build: median {full_median:.1f} s over {args.runs} runs "
         f"({chunks} chunks, {chunks / full_median:.1f} chunks/s end to end)"
     )
+    print(f"tutorial pipeline build of the same PDFs: median {statistics.median(tutorial):.1f} s")
     print(f"no-change rebuild: median {statistics.median(unchanged):.1f} s (whole command)")
     print(
         f"adding one report: {add_seconds:.1f} s, {embedded_in(add_summary)} chunks embedded "

@@ -90,7 +90,9 @@ class Engine:
                 return False
             snapshot = load_snapshot(self.index_dir)
             ensure_model_matches(snapshot.manifest.model, self.model, self.index_dir)
-            encoder = get_embedder(self.settings.model, self.settings.precision)
+            encoder = get_embedder(
+                self.settings.model, self.settings.precision, self.settings.device
+            )
             self._current = load_build(snapshot, encoder, self.settings.tuning)
             return True
 
@@ -311,6 +313,8 @@ class Engine:
             model_id=snapshot.model_id,
             documents=len(snapshot.documents),
             chunks=len(snapshot.chunks),
+            precision=getattr(self.loaded.encoder, "precision", None),
+            device=getattr(self.loaded.encoder, "device", None),
             ocr=ocr_status(),
         )
 

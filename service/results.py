@@ -195,6 +195,9 @@ class Health:
     model_id: str | None = None
     documents: int = 0
     chunks: int = 0
+    precision: str | None = None
+    """What the query model runs in: fp32, bf16 or int8."""
+    device: str | None = None
     ocr: OcrStatus | None = None
     """Whether scanned pages can be read (Tesseract with Swedish installed)."""
 

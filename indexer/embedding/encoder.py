@@ -1,4 +1,4 @@
-"""Dense embeddings for report chunks (documents) and search queries, on CPU.
+"""Dense embeddings for report chunks (documents) and search queries.
 
 Wraps a sentence-transformers model folder (by default the one written by
 ``indexer.embedding.provision.install_model``) and applies the model's own "document" and
@@ -12,9 +12,16 @@ torch 2.13 CPU, 2 threads), multilingual-e5-small over 64 Swedish report passage
     bf16: 16-18.6 passages/s at batch 4-8 (11-12 at batch 32), single query 8.5-9.5 ms
     cosine(bf16, fp32): >= 0.99996 for passages, >= 0.99997 for queries
 
-bf16 is about twice as fast where the CPU has native bf16 dot products; without them
-torch has no fast bf16 kernels (expected slower, not measured here). So "auto" selects
-bf16 exactly when /proc/cpuinfo lists ``amx_bf16`` or ``avx512_bf16``, fp32 otherwise.
+bf16 is about twice as fast where the CPU has native bf16 dot products. Without them (AMD
+EPYC with AVX2 only, 2 cores, same model) torch fp32 took 61 ms per query (median) and the
+folder's int8 ONNX graph 14 ms; over 120 passages and 360 sentences of the bundled reports
+torch fp32 embedded 19.4 texts/s at its best batch size (16) and the int8 graph 28.6 texts/s
+(batch 8, one pass on both cores), with cosine to fp32 of 0.990-0.999 (mean 0.996). A whole
+build in int8, searched with int8 queries, lost 0.011 R@10 on the dev questions and 0.024 on
+the held-out ones, more than the 0.01 allowed, so "auto" selects bf16 when /proc/cpuinfo lists
+``amx_bf16`` or ``avx512_bf16`` and fp32 otherwise; int8 is there when asked for
+(``RAPPORTSOK_PRECISION=int8``, speed before the last point of recall). On a CUDA GPU
+(``device="auto"`` finds one) fp32.
 
 Threads. torch uses every available core by default; two processes doing so at once
 (say an index build next to the web service) oversubscribe the CPU, and a query then
@@ -31,18 +38,19 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
-import torch
-from sentence_transformers import SentenceTransformer
-from transformers.utils import logging as hf_logging
 
+from indexer.embedding.onnx_runtime import BATCH_SIZE as ONNX_BATCH_SIZE
+from indexer.embedding.onnx_runtime import OnnxEncoder, folder_prompts, has_int8_graph
 from indexer.embedding.provision import MAX_SEQ_LENGTH, load_identity
 
-Precision = Literal["auto", "fp32", "bf16"]
-ResolvedPrecision = Literal["fp32", "bf16"]
+Precision = Literal["auto", "fp32", "bf16", "int8"]
+ResolvedPrecision = Literal["fp32", "bf16", "int8"]
+Device = Literal["auto", "cpu", "cuda"]
 
 DEFAULT_BATCH_SIZE = 8
-"""Among the fastest measured batch sizes for ~400-token passages on 2 cores."""
+"""Among the fastest measured batch sizes for ~400-token passages on 2 cores (torch)."""
 BF16_CPU_FLAGS = frozenset({"amx_bf16", "avx512_bf16"})
+NVIDIA_DRIVER = "/proc/driver/nvidia"
 DOCUMENT_PROMPT_NAME = "document"
 QUERY_PROMPT_NAME = "query"
 
@@ -59,16 +67,47 @@ def cpu_flags(cpuinfo: Path = Path("/proc/cpuinfo")) -> frozenset[str]:
     return frozenset()
 
 
-def resolve_precision(requested: str, flags: frozenset[str] | None = None) -> ResolvedPrecision:
-    """Map "auto" | "fp32" | "bf16" to the precision actually used."""
-    if requested == "fp32":
-        return "fp32"
-    if requested == "bf16":
-        return "bf16"
+def resolve_precision(
+    requested: str,
+    flags: frozenset[str] | None = None,
+    int8_available: bool = False,
+    device: str = "cpu",
+) -> ResolvedPrecision:
+    """Map "auto" | "fp32" | "bf16" | "int8" to the precision actually used.
+
+    "auto" on a CPU is bf16 where the CPU has native bf16, else fp32; on a GPU fp32. int8 is
+    only used when asked for: it costs retrieval more than 0.01 R@10 (see the README).
+    """
+    if requested in ("fp32", "bf16"):
+        return requested  # type: ignore[return-value]
+    if requested == "int8":
+        if not int8_available:
+            raise ValueError(
+                "precision 'int8' needs the model's int8 graph on the CPU "
+                "(run 'rapportsok model install --force' to write it)"
+            )
+        return "int8"
     if requested != "auto":
-        raise ValueError(f"precision must be 'auto', 'fp32' or 'bf16', not {requested!r}")
+        raise ValueError(f"precision must be 'auto', 'fp32', 'bf16' or 'int8', not {requested!r}")
+    if device != "cpu":
+        return "fp32"
     available = cpu_flags() if flags is None else flags
     return "bf16" if available & BF16_CPU_FLAGS else "fp32"
+
+
+def resolve_device(requested: str) -> str:
+    """Map "auto" | "cpu" | "cuda" to a torch device: auto takes a CUDA GPU when there is one."""
+    if requested not in ("auto", "cpu", "cuda"):
+        raise ValueError(f"device must be 'auto', 'cpu' or 'cuda', not {requested!r}")
+    if requested == "cpu" or (requested == "auto" and not Path(NVIDIA_DRIVER).exists()):
+        return "cpu"  # without the driver there is no GPU: torch need not even be imported
+    import torch
+
+    if torch.cuda.is_available():
+        return "cuda"
+    if requested == "cuda":
+        raise ValueError("device 'cuda' asked for, but torch sees no CUDA GPU")
+    return "cpu"
 
 
 def available_cores() -> int:
@@ -92,14 +131,59 @@ def _looks_like_path(model: str | Path) -> bool:
     return isinstance(model, Path) or Path(text).is_absolute() or text.startswith((".", "~"))
 
 
+class TorchEncoder:
+    """A sentence-transformers model in fp32 or bf16, on the CPU or a GPU."""
+
+    def __init__(
+        self,
+        model: str,
+        local: bool,
+        device: str,
+        precision: ResolvedPrecision,
+        prompts: Mapping[str, str] | None,
+        threads: int,
+    ) -> None:
+        import torch
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        torch.set_num_threads(threads)
+        hf_logging.disable_progress_bar()
+        self._model = SentenceTransformer(
+            model,
+            device=device,
+            local_files_only=local,
+            prompts=dict(prompts) if prompts is not None else None,
+        )
+        if precision == "bf16":
+            self._model.to(torch.bfloat16)
+        current = self._model.max_seq_length
+        if current is None or current > MAX_SEQ_LENGTH:
+            self._model.max_seq_length = MAX_SEQ_LENGTH
+        self.max_seq_length = int(self._model.max_seq_length or MAX_SEQ_LENGTH)
+        self.prompts = dict(self._model.prompts or {})
+        self.dimension = self._model.get_embedding_dimension()
+
+    def encode(self, texts: Sequence[str], prompt_name: str | None, batch_size: int) -> np.ndarray:
+        return self._model.encode(
+            list(texts),
+            prompt_name=prompt_name,
+            batch_size=batch_size,
+            show_progress_bar=False,
+            convert_to_numpy=True,
+        )
+
+
 class Embedder:
     """Encode documents and queries into L2-normalized float32 vectors.
 
     ``model`` is a local sentence-transformers folder (loaded with local_files_only) or a
-    model name resolved by sentence-transformers. ``precision`` is "auto", "fp32" or
-    "bf16". ``threads`` sets torch's process-wide intra-op thread count (default: every
-    available core). ``prompts`` overrides the model's own prompt table; the "document"
-    and "query" entries are used when present, otherwise texts are encoded as they are.
+    model name resolved by sentence-transformers. ``precision`` is "auto", "fp32", "bf16" or
+    "int8" (the folder's int8 ONNX graph, see ``indexer.embedding.onnx_runtime``);
+    ``device`` is "auto", "cpu" or "cuda". ``threads`` sets the intra-op thread count
+    (default: every available core). ``prompts`` overrides the model's own prompt table;
+    the "document" and "query" entries are used when present, otherwise texts are encoded
+    as they are.
     """
 
     def __init__(
@@ -107,8 +191,9 @@ class Embedder:
         model: str | Path,
         *,
         precision: Precision | str = "auto",
+        device: Device | str = "auto",
         threads: int | None = None,
-        batch_size: int = DEFAULT_BATCH_SIZE,
+        batch_size: int | None = None,
         prompts: Mapping[str, str] | None = None,
     ) -> None:
         path = Path(model).expanduser()
@@ -117,22 +202,26 @@ class Embedder:
             raise FileNotFoundError(
                 f"{model}: model folder not found (install it with 'rapportsok model install')"
             )
-        torch.set_num_threads(threads or available_cores())
-        hf_logging.disable_progress_bar()
-        self._model = SentenceTransformer(
-            str(path) if is_local else str(model),
-            device="cpu",
-            local_files_only=is_local,
-            prompts=dict(prompts) if prompts is not None else None,
+        cores = threads or available_cores()
+        self._device = resolve_device(device)
+        int8_available = is_local and self._device == "cpu" and has_int8_graph(path)
+        self._precision = resolve_precision(
+            precision, int8_available=int8_available, device=self._device
         )
-        self._precision = resolve_precision(precision)
-        if self._precision == "bf16":
-            self._model.to(torch.bfloat16)
-        self._cap_sequence_length()
-        self.batch_size = batch_size
+        self._backend: TorchEncoder | OnnxEncoder
+        if self._precision == "int8":
+            table = dict(prompts) if prompts is not None else folder_prompts(path)
+            self._backend = OnnxEncoder(path, cores, MAX_SEQ_LENGTH, table)
+            self.batch_size = batch_size or ONNX_BATCH_SIZE
+        else:
+            name = str(path) if is_local else str(model)
+            self._backend = TorchEncoder(
+                name, is_local, self._device, self._precision, prompts, cores
+            )
+            self.batch_size = batch_size or DEFAULT_BATCH_SIZE
         # One forward pass at a time: concurrent passes would each spin up all cores' worth of
-        # OpenMP threads and slow every request down many times over. Queries go first: a
-        # build embedding in the same process (an upload) waits while a query is waiting.
+        # threads and slow every request down many times over. Queries go first: a build
+        # embedding in the same process (an upload) waits while a query is waiting.
         self._turn = threading.Condition()
         self._busy = False
         self._queries_waiting = 0
@@ -141,15 +230,9 @@ class Embedder:
         self._model_id = identity.model_id if identity else str(model)
         self._dimension = self._check_dimension(identity.dimension if identity else None)
 
-    def _cap_sequence_length(self) -> None:
-        """Truncate inputs at 512 tokens (chunks are shorter; longer text is cut)."""
-        current = self._model.max_seq_length
-        if current is None or current > MAX_SEQ_LENGTH:
-            self._model.max_seq_length = MAX_SEQ_LENGTH
-
     def _check_dimension(self, recorded: int | None) -> int:
         """Output size of the model, cross-checked against the identity file."""
-        dim = self._model.get_embedding_dimension()
+        dim = self._backend.dimension
         if dim is None:
             raise ValueError(f"{self.name}: cannot determine the embedding dimension")
         if recorded is not None and recorded != dim:
@@ -172,19 +255,28 @@ class Embedder:
         return self._precision
 
     @property
+    def device(self) -> str:
+        """Device in use after resolving "auto"."""
+        return self._device
+
+    @property
     def max_seq_length(self) -> int:
         """Tokens per input after which text is truncated."""
-        return int(self._model.max_seq_length or MAX_SEQ_LENGTH)
+        return self._backend.max_seq_length
 
     def encode_documents(
         self, texts: Sequence[str], batch_size: int | None = None, show_progress: bool = False
     ) -> np.ndarray:
-        """Embed chunks for indexing with the model's "document" prompt; shape (n, dim)."""
-        return self._encode(texts, DOCUMENT_PROMPT_NAME, batch_size, show_progress)
+        """Embed chunks for indexing with the model's "document" prompt; shape (n, dim).
+
+        Progress is shown by the caller (``indexer.embedding.documents``), which encodes
+        in slices; ``show_progress`` is accepted for the protocol and not used here.
+        """
+        return self._encode(texts, DOCUMENT_PROMPT_NAME, batch_size)
 
     def encode_queries(self, texts: Sequence[str], batch_size: int | None = None) -> np.ndarray:
         """Embed search queries with the model's "query" prompt; shape (n, dim)."""
-        return self._encode(texts, QUERY_PROMPT_NAME, batch_size, False)
+        return self._encode(texts, QUERY_PROMPT_NAME, batch_size)
 
     def encode_query(self, text: str) -> np.ndarray:
         """Embed one query; shape (dim,)."""
@@ -192,7 +284,7 @@ class Embedder:
 
     def _prompt_name(self, kind: str) -> str | None:
         """Use the model's prompt of that name if it defines one."""
-        return kind if kind in (self._model.prompts or {}) else None
+        return kind if kind in self._backend.prompts else None
 
     @contextlib.contextmanager
     def _model_turn(self, query: bool) -> Iterator[None]:
@@ -219,7 +311,6 @@ class Embedder:
         texts: Sequence[str],
         kind: str,
         batch_size: int | None,
-        show_progress: bool,
     ) -> np.ndarray:
         """Longest-first batching (little padding), then restore the caller's order."""
         if isinstance(texts, str):
@@ -229,12 +320,8 @@ class Embedder:
             return np.zeros((0, self._dimension), dtype=np.float32)
         order = np.argsort([-len(t) for t in items], kind="stable")
         with self._model_turn(query=kind == QUERY_PROMPT_NAME):
-            encoded = self._model.encode(
-                [items[i] for i in order],
-                prompt_name=self._prompt_name(kind),
-                batch_size=batch_size or self.batch_size,
-                show_progress_bar=show_progress,
-                convert_to_numpy=True,
+            encoded = self._backend.encode(
+                [items[i] for i in order], self._prompt_name(kind), batch_size or self.batch_size
             )
         vectors = np.empty((len(items), self._dimension), dtype=np.float32)
         vectors[order] = np.asarray(encoded, dtype=np.float32)

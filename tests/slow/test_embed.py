@@ -96,3 +96,17 @@ def test_bf16_is_close_to_fp32(embedder: Embedder, model_dir: Path) -> None:
     assert docs.dtype == np.float32
     assert np.sum(docs * embedder.encode_documents(PASSAGES), axis=1).min() >= 0.999
     assert float(bf16.encode_query(QUERIES[0]) @ embedder.encode_query(QUERIES[0])) >= 0.999
+
+
+@pytest.mark.slow
+def test_int8_is_close_to_fp32(embedder: Embedder, model_dir: Path) -> None:
+    int8 = Embedder(model_dir, precision="int8")
+    assert int8.precision == "int8" and int8.model_id == embedder.model_id
+    assert int8.dimension == embedder.dimension and int8.max_seq_length == 512
+    docs = int8.encode_documents(PASSAGES)
+    assert docs.dtype == np.float32 and docs.shape == (len(PASSAGES), 384)
+    np.testing.assert_allclose(np.linalg.norm(docs, axis=1), 1.0, rtol=1e-5)
+    assert np.sum(docs * embedder.encode_documents(PASSAGES), axis=1).min() >= 0.98
+    assert float(int8.encode_query(QUERIES[0]) @ embedder.encode_query(QUERIES[0])) >= 0.98
+    # Prompts are applied: a text embedded as a query differs from it as a document.
+    assert float(int8.encode_query(PASSAGES[0]) @ docs[0]) < 0.999

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from indexer.embedding.encoder import Embedder, cpu_flags, l2_normalize, resolve_precision
+from indexer.embedding.encoder import (
+    Embedder,
+    cpu_flags,
+    l2_normalize,
+    resolve_device,
+    resolve_precision,
+)
 
 
 def test_resolve_precision_rules() -> None:
@@ -18,6 +25,28 @@ def test_resolve_precision_rules() -> None:
     assert resolve_precision("auto", frozenset({"avx2", "avx512f"})) == "fp32"
     with pytest.raises(ValueError):
         resolve_precision("fp16", frozenset())
+
+
+def test_int8_only_when_asked_for_and_the_graph_is_there() -> None:
+    no_bf16 = frozenset({"avx2", "avx512f"})
+    assert resolve_precision("auto", no_bf16, int8_available=True) == "fp32"
+    assert resolve_precision("auto", frozenset({"avx512_bf16"}), int8_available=True) == "bf16"
+    assert resolve_precision("auto", no_bf16, int8_available=True, device="cuda") == "fp32"
+    assert resolve_precision("int8", no_bf16, int8_available=True) == "int8"
+    with pytest.raises(ValueError, match="int8 graph"):
+        resolve_precision("int8", no_bf16, int8_available=False)
+
+
+def test_resolve_device_rules() -> None:
+    import torch
+
+    assert resolve_device("cpu") == "cpu"
+    assert resolve_device("auto") == ("cuda" if torch.cuda.is_available() else "cpu")
+    with pytest.raises(ValueError, match="device"):
+        resolve_device("tpu")
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match="no CUDA GPU"):
+            resolve_device("cuda")
 
 
 def test_cpu_flags_parsing(tmp_path: Path) -> None:
@@ -63,3 +92,29 @@ def test_a_waiting_query_gets_the_model_before_waiting_documents() -> None:
     documents.join(2)
     query.join(2)
     assert served == ["query", "documents"]
+
+
+class CountingEncoder:
+    """Vectors from text lengths; remembers every text it was asked to encode."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def encode_documents(
+        self, texts: Sequence[str], batch_size: int | None = None, show_progress: bool = False
+    ) -> np.ndarray:
+        self.seen.extend(texts)
+        return np.array([[len(t), 1.0] for t in texts], dtype=np.float32)
+
+
+def test_each_distinct_text_is_embedded_once_and_every_row_gets_its_vector() -> None:
+    from indexer.embedding.documents import PROGRESS_SLICE, _encode
+
+    texts = ["a" * (i % 7 + 1) for i in range(3 * PROGRESS_SLICE)] + ["a", "bb", "a"]
+    encoder = CountingEncoder()
+    reports: list[tuple[int, int]] = []
+    vectors = _encode(encoder, texts, False, lambda done, total: reports.append((done, total)))
+    assert sorted(encoder.seen) == sorted(set(texts)) != []
+    assert len(encoder.seen) == len(set(encoder.seen))
+    np.testing.assert_array_equal(vectors[:, 0], [len(t) for t in texts])
+    assert reports[0] == (0, len(set(texts))) and reports[-1] == (len(set(texts)),) * 2

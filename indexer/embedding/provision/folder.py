@@ -25,6 +25,7 @@ from indexer.embedding.provision.identity import (
     model_id_for,
     sha256_file,
 )
+from indexer.embedding.provision.int8 import write_int8_graph
 from indexer.embedding.provision.sources import (
     SourceFile,
     package_version,
@@ -220,6 +221,7 @@ def write_model_folder(folder: Path, weights: SourceFile, tokenizer: SourceFile)
     dimension = header.hidden
     for rel, content in _sentence_transformers_files(dimension).items():
         _write_json(folder / rel, content)
+    write_int8_graph(folder)
 
     files = _record_files(folder)
     if set(files) | {IDENTITY_FILE} != set(WRITTEN_FILES):

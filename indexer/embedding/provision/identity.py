@@ -12,7 +12,8 @@ from typing import Any
 MODEL_NAME = "multilingual-e5-small"
 IDENTITY_FILE = "rapportsok_model.json"
 WEIGHTS_FILE = "model.safetensors"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""2: the int8 ONNX graph (``onnx/model_int8.onnx``) is part of the folder."""
 MAX_SEQ_LENGTH = 512
 QUERY_PROMPT = "query: "
 DOCUMENT_PROMPT = "passage: "
@@ -100,6 +101,7 @@ WRITTEN_FILES = (
     "1_Pooling/config.json",
     "2_Normalize/config.json",
     "config_sentence_transformers.json",
+    "onnx/model_int8.onnx",
     IDENTITY_FILE,
 )
 """Every file install_model writes; anything else in a target marks it as someone else's."""

@@ -84,7 +84,7 @@ def _refuse_foreign_target(target: Path) -> None:
         return
     if not target.is_dir() or target.is_symlink():
         raise ModelProvisionError(f"{target}: exists and is not a model folder; remove it first")
-    known = set(WRITTEN_FILES) | {"1_Pooling", "2_Normalize"}
+    known = set(WRITTEN_FILES) | {"1_Pooling", "2_Normalize", "onnx"}
     for path in sorted(target.rglob("*")):
         rel = path.relative_to(target).as_posix()
         if rel not in known:

@@ -247,6 +247,8 @@ class HealthOut(BaseModel):
     model_id: str | None
     documents: int
     chunks: int
+    precision: str | None = Field(None, description="Query model precision: fp32, bf16 or int8")
+    device: str | None = Field(None, description="Where the query model runs: cpu or cuda")
     ocr: OcrOut | None = None
 
     @classmethod
