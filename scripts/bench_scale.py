@@ -161,7 +161,10 @@ async def measure_service(base_url: str, rounds: int) -> dict[str, Any]:
             hits = response.json()["hits"]
             golds = q["gold"]
             hit = [
-                any(h["doc_id"] == g["doc"] and contains_quote(h["text"], g["quote"]) for h in hits)
+                any(
+                    Path(h["document"]).stem == g["doc"] and contains_quote(h["text"], g["quote"])
+                    for h in hits
+                )
                 for g in golds
             ]
             found.append(sum(hit) / len(golds))
