@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import re
 import resource
 import shutil
@@ -26,6 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "var" / "bench"
 RAPPORTSOK = [sys.executable, "-m", "service.cli"]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from load import machine_line  # noqa: E402
 
 
 def run_index(corpus: Path, index_dir: Path) -> tuple[float, float, str]:
@@ -59,28 +61,6 @@ def tutorial_seconds() -> float:
     if done.returncode != 0:
         raise SystemExit(f"tutorial build failed: {done.stderr.strip()[-500:]}")
     return time.perf_counter() - started
-
-
-def machine() -> str:
-    """CPU model, cores and the precision `auto` resolves to for the configured model."""
-    sys.path.insert(0, str(ROOT))
-    from indexer.embedding.encoder import available_cores, resolve_device, resolve_precision
-    from indexer.embedding.onnx_runtime import has_int8_graph
-    from service.settings import get_settings
-
-    settings = get_settings()
-    device = resolve_device(settings.device)
-    int8 = device == "cpu" and has_int8_graph(Path(settings.model))
-    precision = resolve_precision(settings.precision, int8_available=int8, device=device)
-    model = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor() or "unknown CPU",
-    )
-    return f"{model} ({platform.machine()}), {available_cores()} cores, {device}, {precision}"
 
 
 def chunks_in(summary: str) -> int:
@@ -123,7 +103,7 @@ def main() -> int:
     args = parser.parse_args()
     corpus = ROOT / "corpus"
     BENCH.mkdir(parents=True, exist_ok=True)
-    print(f"machine: {machine()}", flush=True)
+    print(f"machine: {machine_line()}", flush=True)
 
     full, peaks, unchanged, tutorial = [], [], [], []
     chunks = 0

@@ -21,8 +21,6 @@ import argparse
 import asyncio
 import json
 import math
-import os
-import platform
 import re
 import resource
 import shutil
@@ -39,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from load import percentile, rss_mib  # noqa: E402
+from load import machine_line, percentile, rss_mib  # noqa: E402
 
 from eval.metrics import contains_quote  # noqa: E402
 from tests.support.servers import running_service  # noqa: E402
@@ -204,24 +202,6 @@ def growth_exponent(sizes: list[float], values: list[float]) -> float:
     )
 
 
-def cpu_line() -> str:
-    from indexer.embedding.encoder import resolve_device, resolve_precision
-    from indexer.embedding.onnx_runtime import has_int8_graph
-    from service.settings import get_settings
-
-    settings = get_settings()
-    device = resolve_device(settings.device)
-    int8 = device == "cpu" and has_int8_graph(Path(settings.model))
-    model = "unknown CPU"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            model = line.split(":", 1)[1].strip()
-            break
-    precision = resolve_precision(settings.precision, int8_available=int8, device=device)
-    cores = len(os.sched_getaffinity(0))
-    return f"{model}, {platform.machine()}, {cores} cores, {device}, {precision}"
-
-
 def table(rows: list[dict[str, Any]]) -> list[str]:
     lines = [
         "| scale | reports | chunks | texts embedded | build s | chunks/s | texts/s "
@@ -251,7 +231,8 @@ def main() -> int:
     if args.build_child:
         build_child(*args.build_child)
         return 0
-    print(f"machine: {cpu_line()}", flush=True)
+    machine = machine_line()
+    print(f"machine: {machine}", flush=True)
     rows: list[dict[str, Any]] = []
     for scale in args.scales:
         corpus = make_corpus(scale)
@@ -276,7 +257,7 @@ def main() -> int:
     print("\n".join(lines))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(
-        json.dumps({"machine": cpu_line(), "rows": rows, "table": lines}, indent=2), "utf-8"
+        json.dumps({"machine": machine, "rows": rows, "table": lines}, indent=2), "utf-8"
     )
     return 0
 

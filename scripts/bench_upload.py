@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -30,7 +29,7 @@ import httpx
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from indexer.embedding.encoder import resolve_precision  # noqa: E402
+from indexer.embedding.encoder import cpu_model, resolve_precision  # noqa: E402
 from indexer.structure.metadata import doc_id_for  # noqa: E402
 from tests.support.servers import running_service  # noqa: E402
 
@@ -66,13 +65,6 @@ class Traffic(threading.Thread):
                     status = 0
                 self.records.append((time.monotonic(), status, time.perf_counter() - started))
                 k += 1
-
-
-def cpu_name() -> str:
-    for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return platform.processor() or platform.machine()
 
 
 def summary(records: list[tuple[float, int, float]]) -> dict[str, object]:
@@ -171,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     during = [r for r in traffic.records if uploaded_at <= r[0] <= finished_at]
     after = [r for r in traffic.records if r[0] > finished_at]
     result = {
-        "cpu": cpu_name(),
+        "cpu": cpu_model(),
         "precision": resolve_precision("auto"),
         "report": args.report,
         "job": {k: job[k] for k in ("state", "files_done", "pages_done", "chunks_total", "build")},

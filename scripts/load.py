@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import platform
 import random
 import shlex
 import sys
@@ -49,6 +50,16 @@ def load_questions() -> list[str]:
     if not questions:
         raise SystemExit("no questions found in eval/*.jsonl")
     return questions
+
+
+def machine_line() -> str:
+    """CPU model, architecture, cores, and the device and precision the configured model uses."""
+    from indexer.embedding.encoder import available_cores, cpu_model, planned_run
+    from service.settings import get_settings
+
+    settings = get_settings()
+    device, precision = planned_run(settings.model, settings.precision, settings.device)
+    return f"{cpu_model()} ({platform.machine()}), {available_cores()} cores, {device}, {precision}"
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import platform
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -65,6 +66,28 @@ def cpu_flags(cpuinfo: Path = Path("/proc/cpuinfo")) -> frozenset[str]:
         if line.startswith("flags"):
             return frozenset(line.partition(":")[2].split())
     return frozenset()
+
+
+def cpu_model(cpuinfo: Path = Path("/proc/cpuinfo")) -> str:
+    """The CPU's model name (as benchmarks print it beside their figures)."""
+    try:
+        text = cpuinfo.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        text = ""
+    for line in text.splitlines():
+        if line.startswith("model name"):
+            return line.partition(":")[2].strip()
+    return platform.processor() or platform.machine()
+
+
+def planned_run(model: str | Path, precision: str, device: str) -> tuple[str, ResolvedPrecision]:
+    """Device and precision an Embedder with these settings runs in, without loading it."""
+    resolved_device = resolve_device(device)
+    path = Path(model).expanduser()
+    int8 = path.is_dir() and resolved_device == "cpu" and has_int8_graph(path)
+    return resolved_device, resolve_precision(
+        precision, int8_available=int8, device=resolved_device
+    )
 
 
 def resolve_precision(
@@ -203,11 +226,7 @@ class Embedder:
                 f"{model}: model folder not found (install it with 'rapportsok model install')"
             )
         cores = threads or available_cores()
-        self._device = resolve_device(device)
-        int8_available = is_local and self._device == "cpu" and has_int8_graph(path)
-        self._precision = resolve_precision(
-            precision, int8_available=int8_available, device=self._device
-        )
+        self._device, self._precision = planned_run(path, precision, device)
         self._backend: TorchEncoder | OnnxEncoder
         if self._precision == "int8":
             table = dict(prompts) if prompts is not None else folder_prompts(path)
