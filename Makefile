@@ -5,9 +5,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 MODEL  := var/models/multilingual-e5-small/onnx/model_int8.onnx
 
-.PHONY: setup ocr-tools model index run test test-fast test-slow eval bench bench-ocr lint fuzz torture load screenshots clean producers producer-tools eval-producers
+.PHONY: setup ocr-tools language-tools model index run test test-fast test-slow eval bench bench-ocr lint fuzz torture load screenshots clean producers producer-tools eval-producers
 
-setup: $(STAMP) $(MODEL) ocr-tools
+setup: $(STAMP) $(MODEL) ocr-tools language-tools
 
 # Tesseract with Swedish reads scanned pages (indexer/reading/ocr.py). Installed from Debian
 # when run as root with apt-get; otherwise a message, and scanned PDFs are refused by name.
@@ -22,6 +22,21 @@ ocr-tools:
 	    || echo "make: could not install $(OCR_PACKAGES); scanned PDFs will be refused and the OCR tests skipped" >&2; \
 	else \
 	  echo "make: Tesseract with Swedish is not installed; scanned PDFs will be refused and the OCR tests skipped (install the Debian packages $(OCR_PACKAGES) as root)" >&2; \
+	fi
+
+# The LibreOffice Swedish thesaurus maps everyday words to the reports' words (dagis -> förskola)
+# in search and answers (service/language). Without it that expansion is off and /health says so.
+LANGUAGE_PACKAGES := mythes-sv
+
+language-tools:
+	@if [ -f /usr/share/mythes/th_sv_SE_v2.dat ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing $(LANGUAGE_PACKAGES) (Swedish thesaurus for everyday words)"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(LANGUAGE_PACKAGES) >/dev/null \
+	    || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(LANGUAGE_PACKAGES) >/dev/null; } \
+	    || echo "make: could not install $(LANGUAGE_PACKAGES); everyday-word expansion will be off and its tests skipped" >&2; \
+	else \
+	  echo "make: the Swedish thesaurus is not installed; everyday-word expansion will be off and its tests skipped (install the Debian package $(LANGUAGE_PACKAGES) as root)" >&2; \
 	fi
 
 $(STAMP): pyproject.toml

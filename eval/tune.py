@@ -44,13 +44,13 @@ VARIANTS: dict[str, FusionParams] = {
 
 
 def evaluate(
-    engine: Engine, searcher: Searcher, questions: list[dict[str, Any]], vectors: Any
+    engine: Engine, searcher: Searcher, questions: list[dict[str, Any]], prepared: Any
 ) -> Any:
     results = []
     vocab = engine.vocabulary()
-    for q, vector in zip(questions, vectors, strict=True):
+    for q, query in zip(questions, prepared, strict=True):
         intent = understand(q["question"], Filters(), vocab)
-        scores = searcher.scores(q["question"], vector, intent.filters, intent.boost_doc_type)
+        scores = searcher.scores(query, intent.filters, intent.boost_doc_type)
         hits = searcher._collapse(scores, 10)
         ranks = gold_ranks([h.chunk.text for h in hits], [g["quote"] for g in q["gold"]])
         results.append(QuestionResult(q["id"], q["kind"], ranks))
@@ -65,7 +65,7 @@ def main() -> int:
     engine = Engine(get_settings())
     base = engine.searcher
     questions = [q for q in load_questions(args.questions) if q.get("gold")]
-    vectors = base.encoder.encode_queries([q["question"] for q in questions])
+    prepared = base.prepare_many([q["question"] for q in questions])
     lines = [
         "| variant | R@10 | MRR@10 | trend all-found | english R@10 | paraphrase R@10 "
         "| number R@10 |",
@@ -73,7 +73,7 @@ def main() -> int:
     ]
     for name, params in VARIANTS.items():
         searcher = Searcher(base.snapshot, base.encoder, params=params, lexical=base.lexical)
-        s = evaluate(engine, searcher, questions, vectors)
+        s = evaluate(engine, searcher, questions, prepared)
         k = s.by_kind
         by_kind = [k["trend"]["all_found"]] + [k[kind]["recall"] for kind in RECALL_KINDS]
         add_row(lines, name, s.recall, s.mrr, *by_kind)

@@ -23,6 +23,8 @@ from indexer.structure.metadata import fold
 from service.answers.indicators import answer_from_rows
 from service.commitments.views import Comparison
 from service.errors import InvalidInput, NotFound, UnknownValue
+from service.language.lemmas import warm_up
+from service.language.thesaurus import load_thesaurus
 from service.library.goals import goal_tree
 from service.results import (
     Applied,
@@ -64,6 +66,9 @@ class Engine:
         self.settings = settings
         self.index_dir = Path(settings.index_dir)
         self.model = model_info(settings)
+        self.thesaurus, self.thesaurus_status = load_thesaurus(settings.thesaurus)
+        if self.thesaurus is not None:
+            warm_up()
         self._lock = threading.Lock()
         self._current: LoadedBuild | None = None
         self.reload()
@@ -93,7 +98,7 @@ class Engine:
             encoder = get_embedder(
                 self.settings.model, self.settings.precision, self.settings.device
             )
-            self._current = load_build(snapshot, encoder, self.settings.tuning)
+            self._current = load_build(snapshot, encoder, self.settings.tuning, self.thesaurus)
             return True
 
     def reload_if_changed(self) -> bool:
@@ -153,10 +158,10 @@ class Engine:
         from_rows = answer_from_rows(question, intent, loaded)
         if from_rows is not None:
             return from_rows
-        vector = searcher.encoder.encode_queries([question])[0]
+        prepared = searcher.prepare(question)
         k = answerer.params.timeline_passages if intent.timeline else answerer.params.passages
-        result = searcher.search_vector(question, vector, k, intent.filters, intent.boost_doc_type)
-        answer = answerer.answer(question, vector, result.hits, intent.timeline)
+        result = searcher.search_prepared(prepared, k, intent.filters, intent.boost_doc_type)
+        answer = answerer.answer(question, prepared, result.hits, intent.timeline)
         return CitedAnswer(
             question=answer.question,
             answered=answer.answered,
@@ -166,6 +171,8 @@ class Engine:
             applied=Applied(intent.filters, intent.boost_doc_type),
             timeline=answer.timeline,
             message=answer.message,
+            related=[Citation.of_hit(n, hit) for n, hit in enumerate(answer.related, 1)],
+            tables=answer.tables,
         )
 
     # ------------------------------------------------------------------ comparisons
@@ -316,6 +323,7 @@ class Engine:
             precision=getattr(self.loaded.encoder, "precision", None),
             device=getattr(self.loaded.encoder, "device", None),
             ocr=ocr_status(),
+            everyday_words=self.thesaurus_status,
         )
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from indexer.models import Goal
 from indexer.reading.ocr import OcrStatus
+from service.language.thesaurus import ThesaurusStatus
 from service.search.retrieval import Hit
 from service.search.snapshot import Filters
 
@@ -110,6 +111,16 @@ class TimelineEntry:
     figures: list[str]
 
 
+@dataclass
+class AnswerTable:
+    """Table rows an answer rests on, shown as a table: the report's header plus the year."""
+
+    header: list[str]
+    rows: list[list[str]]
+    citations: list[int] = field(default_factory=list)
+    """The citation number of each row."""
+
+
 @dataclass(frozen=True)
 class CitedAnswer:
     """An answer of report sentences, each with the numbers of the citations it comes from."""
@@ -122,6 +133,9 @@ class CitedAnswer:
     applied: Applied
     timeline: list[TimelineEntry] | None = None
     message: str | None = None
+    related: list[Citation] = field(default_factory=list)
+    """For a refusal: the closest passages, as related reading."""
+    tables: list[AnswerTable] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -200,6 +214,8 @@ class Health:
     device: str | None = None
     ocr: OcrStatus | None = None
     """Whether scanned pages can be read (Tesseract with Swedish installed)."""
+    everyday_words: ThesaurusStatus | None = None
+    """Whether everyday words are mapped to report words (the Swedish thesaurus is there)."""
 
 
 @dataclass(frozen=True)

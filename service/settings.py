@@ -97,6 +97,14 @@ class FusionParams(Group):
         description="Score a chunk by its best sentence too, not only by the whole passage: "
         "+0.08 R@10 for dense search (fusion-dev.md: 0.884 -> 0.963)",
     )
+    expansion: bool = Field(
+        True,
+        description="Map question words the reports never use to report words through the "
+        "thesaurus (dagis -> förskola): extra BM25 terms and a second, reworded dense query",
+    )
+    expansion_weight: float = Field(
+        1.0, ge=0, description="BM25 weight of the report words an everyday word maps to"
+    )
 
 
 class AnswerParams(Group):
@@ -117,6 +125,22 @@ class AnswerParams(Group):
     )
     keep_within: float = Field(
         0.04, ge=0, description="Sentences scoring within this of the best one join the answer"
+    )
+    min_coverage: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="Share of the question's key-word weight (rarer words weigh more; an "
+        "everyday word counts through the report words it maps to) that an answer sentence "
+        "or its passage must carry. 0: off, because on the tuning sets 0.1 refused one "
+        "answerable question more and no unanswerable one (README, 'Refusals')",
+    )
+    min_coverage_english: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="The same for questions that look English (their words are not the "
+        "reports' words, so only the embedding similarity speaks for them)",
     )
     rare_weight: float = Field(
         0.08,
@@ -262,6 +286,11 @@ class Settings(BaseSettings):
     )
     device: Literal["auto", "cpu", "cuda"] = Field(
         "auto", description="Where the model runs; auto takes a CUDA GPU when torch sees one"
+    )
+    thesaurus: Path | None = Field(
+        Path("/usr/share/mythes/th_sv_SE_v2.dat"),
+        description="MyThes thesaurus file that maps everyday words to the reports' words "
+        "(Debian mythes-sv); missing or empty: that expansion is off and /health says so",
     )
     host: str = Field("127.0.0.1", description="Interface to bind; other than loopback is explicit")
     port: int = Field(8000, ge=1, le=65535)

@@ -44,6 +44,16 @@ class Bm25Index:
         indptr = self.bm25.scores["indptr"]
         return int(indptr[column + 1] - indptr[column]) if column + 1 < len(indptr) else 0
 
+    def chunks_with(self, term: str) -> np.ndarray:
+        """Row numbers of the chunks that contain the term."""
+        column = self.bm25.vocab_dict.get(term) if self.bm25 is not None else None
+        if self.bm25 is None or column is None:
+            return np.zeros(0, dtype=np.int64)
+        indptr = self.bm25.scores["indptr"]
+        if column + 1 >= len(indptr):
+            return np.zeros(0, dtype=np.int64)
+        return np.asarray(self.bm25.scores["indices"][indptr[column] : indptr[column + 1]])
+
     def scores(self, terms: list[str]) -> np.ndarray:
         """BM25 score of each chunk for already analysed terms (zeros when none is known)."""
         if not terms or self.bm25 is None:

@@ -24,7 +24,7 @@ from indexer.models import DocumentInfo
 from indexer.structure.metadata import DISTRICTS
 from service.commitments.index import CommitmentIndex, Linked
 from service.commitments.views import report_label
-from service.results import Applied, Citation, CitedAnswer, TimelineEntry
+from service.results import AnswerTable, Applied, Citation, CitedAnswer, TimelineEntry
 from service.search.query import DISTRICT_ALIASES, QueryIntent
 from service.settings import IndicatorAnswerParams
 
@@ -194,6 +194,7 @@ def _value_answer(
         sentences=[(sentence, [1])],
         citations=[_citation(1, record, documents)],
         applied=applied,
+        tables=[indicator_table([record])],
     )
 
 
@@ -234,7 +235,27 @@ def _series_answer(
         citations=citations,
         applied=applied,
         timeline=timeline,
+        tables=[indicator_table(match.records)],
     )
+
+
+def indicator_table(records: list[Record]) -> AnswerTable:
+    """Indicator rows as a table: name, each figure the rows have (target, outcome, ...), year;
+    row n cites source n."""
+    fields = [
+        f for f in INDICATOR_FIELDS if any(r.values.get(f) and r.values[f].text for r in records)
+    ]
+    labels = [_field_label(f, records[0]) for f in fields]
+    header = ["Indikator", *(label[:1].upper() + label[1:] for label in labels), "År"]
+    rows = [
+        [
+            record.name,
+            *(record.values[f].text if f in record.values else "" for f in fields),
+            _when(record),
+        ]
+        for record in records
+    ]
+    return AnswerTable(header=header, rows=rows, citations=list(range(1, len(records) + 1)))
 
 
 def _ordered(values: dict[str, Value]) -> list[tuple[str, Value]]:

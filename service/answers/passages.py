@@ -10,7 +10,6 @@ of fact (an amount, a number, a time) that no good sentence contains, the answer
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,31 +17,20 @@ import numpy as np
 from indexer.chunking.sentences import figures
 from indexer.labels import DOC_TYPE_NAMES, DOC_TYPE_ORDER
 from indexer.models import DocumentInfo
-from service.results import TimelineEntry
+from service.answers.fit import Fit, FitChecker, refusal_message
+from service.answers.question import Frequencies, QuestionAnalysis, analyse
+from service.language.expansion import Expander
+from service.results import AnswerTable, TimelineEntry
 from service.search.lexical import LexicalIndex, looks_english
-from service.search.retrieval import Hit
+from service.search.retrieval import Hit, PreparedQuery
 from service.search.snapshot import Snapshot
 from service.settings import AnswerParams
 
 NOT_FOUND = "Hittade inget svar i rapporterna."
-AMOUNT_Q = re.compile(
-    r"\b(vad kostade|vad kostar|vad kostade|hur mycket (pengar|kostade|kostar|söktes|fick)|"
-    r"kostnaden för|how much (money|did|does|was)|what did .* cost)\b",
-    re.I,
-)
-AMOUNT = re.compile(r"\d[\d ,.]*\s*(mnkr|tkr|kr\b|kronor|miljon|miljoner|miljard)|\bmnkr\b", re.I)
-COUNT_Q = re.compile(r"\b(hur många|how many)\b", re.I)
-COUNT = re.compile(r"\d|\b(en|ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|hälften)\b", re.I)
-WHEN_Q = re.compile(r"^\s*(när|when)\b", re.I)
-WHEN = re.compile(
-    r"\b(19|20)\d{2}\b|\b(januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|"
-    r"november|december|våren|hösten|sommaren|vintern|under året|tertial|kvartal|vecka)\b",
-    re.I,
-)
-SHARE_Q = re.compile(
-    r"\b(hur stor andel|vilken andel|hur stor del|what share|what proportion)\b", re.I
-)
-SHARE = re.compile(r"%|\bprocent\b|\bandel\b|\bhälften\b", re.I)
+RELATED = 3
+"""Closest passages shown beside a refusal, as related reading."""
+SAME_FACT = 0.7
+"""Sentences sharing this share of their terms say the same thing: the answer keeps one."""
 
 
 @dataclass
@@ -52,9 +40,12 @@ class Candidate:
     text: str
     row: int = 0
     """Row of the sentence's vector in the snapshot."""
+    position: int = 0
+    """The sentence's place in its chunk (for a table chunk: which row)."""
     score: float = 0.0
     similarity: float = 0.0
     rare: float = 0.0
+    fit: Fit | None = None
 
 
 @dataclass
@@ -66,6 +57,10 @@ class Answer:
     citations: list[Hit] = field(default_factory=list)
     timeline: list[TimelineEntry] | None = None
     message: str | None = None
+    related: list[Hit] = field(default_factory=list)
+    """For a refusal: the closest passages, to read for oneself."""
+    tables: list[AnswerTable] = field(default_factory=list)
+    """Table rows of the answer, as tables (one per table header)."""
 
     @classmethod
     def found(
@@ -75,12 +70,15 @@ class Answer:
         sentences: list[tuple[str, list[int]]],
         citations: list[Hit],
         timeline: list[TimelineEntry] | None = None,
+        tables: list[AnswerTable] | None = None,
     ) -> Answer:
-        return cls(question, True, kind, sentences, citations, timeline)
+        return cls(question, True, kind, sentences, citations, timeline, tables=tables or [])
 
     @classmethod
-    def not_found(cls, question: str) -> Answer:
-        return cls(question, False, "none", message=NOT_FOUND)
+    def not_found(
+        cls, question: str, message: str = NOT_FOUND, related: list[Hit] | None = None
+    ) -> Answer:
+        return cls(question, False, "none", message=message, related=related or [])
 
 
 class Answerer:
@@ -89,32 +87,55 @@ class Answerer:
         snapshot: Snapshot,
         lexical: LexicalIndex,
         params: AnswerParams | None = None,
+        expander: Expander | None = None,
     ) -> None:
         self.snapshot = snapshot
         self.lexical = lexical
         self.params = params or AnswerParams()
+        self.expander = expander
+        self.fits = FitChecker(lexical.analyzer)
+        self.frequencies = Frequencies(lexical.analyzer, lexical.document_frequency, lexical.size)
+        self.districts = frozenset(d.district for d in snapshot.documents.values() if d.district)
 
-    def answer(
-        self, question: str, query_vector: np.ndarray, hits: list[Hit], trend: bool
-    ) -> Answer:
+    def analyse(self, question: str, query: PreparedQuery) -> QuestionAnalysis:
+        synonyms = self.expander.synonyms if self.expander is not None else None
+        return analyse(question, query.expansion, self.frequencies, synonyms)
+
+    def answer(self, question: str, query: PreparedQuery, hits: list[Hit], trend: bool) -> Answer:
+        analysis = self.analyse(question, query)
+        related = hits[:RELATED]
+        if any(d not in self.districts for d in analysis.districts):
+            return self._refuse(analysis, [], related)
         candidates = self._candidates(
             hits[: self.params.timeline_passages if trend else self.params.passages]
         )
         if not candidates:
-            return Answer.not_found(question)
-        self._score(question, query_vector, candidates)
+            return self._refuse(analysis, [], related)
+        self._score(question, query, candidates)
+        english = looks_english(question)
+        floor = self.params.min_score_english if english else self.params.min_score
+        coverage = self.params.min_coverage_english if english else self.params.min_coverage
+        for c in candidates:
+            c.fit = self.fits.fit(analysis, c.text, c.hit.chunk, c.hit.document)
         best = max(candidates, key=lambda c: c.score)
-        floor = self.params.min_score_english if looks_english(question) else self.params.min_score
         if best.score < floor:
-            return Answer.not_found(question)
+            return self._refuse(analysis, candidates, related)
         if trend:
-            timeline = self._timeline(question, candidates, best.score, floor)
+            timeline = self._timeline(question, candidates, best.score, floor, coverage)
             if timeline is not None:
                 return timeline
-        chosen = self._choose(question, candidates, floor)
+        chosen = self._choose(candidates, floor, coverage)
         if not chosen:
-            return Answer.not_found(question)
+            return self._refuse(analysis, candidates, related)
         return self._passage_answer(question, chosen)
+
+    def _refuse(
+        self, analysis: QuestionAnalysis, candidates: list[Candidate], related: list[Hit]
+    ) -> Answer:
+        ranked = sorted(candidates, key=lambda c: -c.score)[: self.params.max_candidates // 4]
+        closest = [(c.fit, c.hit.document) for c in ranked if c.fit is not None]
+        message = refusal_message(analysis, closest, self.districts)
+        return Answer.not_found(analysis.text, message, related)
 
     # ------------------------------------------------------------------ candidates
 
@@ -122,26 +143,47 @@ class Answerer:
         out: list[Candidate] = []
         for rank, hit in enumerate(hits):
             rows = self.snapshot.sentence_rows(hit.row)
-            for row, sentence in zip(rows, hit.chunk.sentences, strict=True):
-                out.append(Candidate(hit_rank=rank, hit=hit, text=sentence, row=row))
+            for position, (row, sentence) in enumerate(zip(rows, hit.chunk.sentences, strict=True)):
+                out.append(
+                    Candidate(hit_rank=rank, hit=hit, text=sentence, row=row, position=position)
+                )
                 if len(out) >= self.params.max_candidates:
                     return out
         return out
 
-    def _score(self, question: str, vector: np.ndarray, candidates: list[Candidate]) -> None:
+    def _score(self, question: str, query: PreparedQuery, candidates: list[Candidate]) -> None:
+        """Similarity to the question (or to its rewording, whichever is closer) plus the
+        share of its rare words held; an everyday word counts as held through its mapping."""
         rows = [c.row for c in candidates]
-        similarity = self.snapshot.sentence_vectors[rows] @ vector.astype(np.float32)
+        vectors = self.snapshot.sentence_vectors[rows]
+        similarity = np.max(
+            np.stack([vectors @ v.astype(np.float32) for v in query.vectors]), axis=0
+        )
         weights = self._rare_term_weights(question)
         total = sum(weights.values()) or 1.0
+        aliases = self._aliases(query)
         for c, sim in zip(candidates, similarity, strict=True):
             terms = set(self.lexical.analyzer.terms(c.text))
             c.similarity = float(sim)
-            c.rare = sum(w for t, w in weights.items() if t in terms) / total
+            c.rare = (
+                sum(w for t, w in weights.items() if t in terms or aliases.get(t, set()) & terms)
+                / total
+            )
             c.score = (
                 c.similarity
                 + self.params.rare_weight * c.rare
                 - self.params.rank_penalty * c.hit_rank
             )
+
+    def _aliases(self, query: PreparedQuery) -> dict[str, set[str]]:
+        """Each mapped everyday word's terms -> the terms of the report words it maps to."""
+        analyzer = self.lexical.analyzer
+        out: dict[str, set[str]] = {}
+        for mapping in query.expansion.mappings:
+            mapped = set(analyzer.terms(" ".join(mapping.report_words)))
+            for term in analyzer.terms(mapping.word):
+                out.setdefault(term, set()).update(mapped)
+        return out
 
     def _rare_term_weights(self, question: str) -> dict[str, float]:
         """Question terms weighted by how rare they are in the corpus (unknown terms count most)."""
@@ -152,29 +194,38 @@ class Answerer:
             weights[term] = math.log((index.size + 1) / (df + 1))
         return weights
 
-    def _choose(self, question: str, candidates: list[Candidate], floor: float) -> list[Candidate]:
-        """The best sentences near the top score that hold what the question asks for."""
-        ranked = sorted(candidates, key=lambda c: -c.score)
-        top = ranked[0].score
-        near = [c for c in ranked if c.score >= top - self.params.keep_within]
-        needed = _needed_pattern(question)
-        if needed is not None:
-            fitting = [c for c in ranked if c.score >= floor and needed.search(c.text)]
-            if not fitting:
-                return []
-            if fitting[0] not in near:
-                near = [fitting[0], *near]
+    def _choose(
+        self, candidates: list[Candidate], floor: float, coverage: float
+    ) -> list[Candidate]:
+        """The best fitting sentences near the top score, one per fact."""
+        fitting = [
+            c
+            for c in sorted(candidates, key=lambda c: -c.score)
+            if c.score >= floor and c.fit is not None and c.fit.ok(coverage)
+        ]
+        if not fitting:
+            return []
+        top = fitting[0].score
         chosen: list[Candidate] = []
-        seen: set[str] = set()
-        for c in near:
-            key = " ".join(c.text.lower().split())
-            if key in seen:
+        for c in fitting:
+            if c.score < top - self.params.keep_within:
+                break
+            if any(self._same_fact(c, other) for other in chosen):
                 continue
-            seen.add(key)
             chosen.append(c)
             if len(chosen) >= self.params.max_sentences:
                 break
         return sorted(chosen, key=lambda c: (c.hit_rank, candidates.index(c)))
+
+    def _same_fact(self, a: Candidate, b: Candidate) -> bool:
+        """Two sentences that say the same thing (equal, or mostly the same words)."""
+        if " ".join(a.text.lower().split()) == " ".join(b.text.lower().split()):
+            return True
+        terms_a = set(self.lexical.analyzer.terms(a.text))
+        terms_b = set(self.lexical.analyzer.terms(b.text))
+        if not terms_a or not terms_b:
+            return False
+        return len(terms_a & terms_b) / min(len(terms_a), len(terms_b)) >= SAME_FACT
 
     def _passage_answer(self, question: str, chosen: list[Candidate]) -> Answer:
         citations: list[Hit] = []
@@ -184,17 +235,22 @@ class Answerer:
                 citations.append(c.hit)
             sentences.append((c.text, [citations.index(c.hit) + 1]))
         kind = "indicator" if chosen[0].hit.chunk.table_rows else "passages"
-        return Answer.found(question, kind, sentences, citations)
+        return Answer.found(question, kind, sentences, citations, tables=_tables(chosen, citations))
 
     # ------------------------------------------------------------------ timeline
 
     def _timeline(
-        self, question: str, candidates: list[Candidate], top: float, min_score: float
+        self,
+        question: str,
+        candidates: list[Candidate],
+        top: float,
+        min_score: float,
+        coverage: float,
     ) -> Answer | None:
         """One entry per report (oldest first) with its best sentence, if two or more fit."""
         best_per_doc: dict[str, Candidate] = {}
         for c in candidates:
-            if c.score < min_score:
+            if c.score < min_score or c.fit is None or c.fit.coverage < coverage:
                 continue
             doc_id = c.hit.document.doc_id
             if doc_id not in best_per_doc or c.score > best_per_doc[doc_id].score:
@@ -232,13 +288,32 @@ def _period(doc: DocumentInfo) -> tuple[int, int]:
     return (doc.year or 0, DOC_TYPE_ORDER.get(doc.doc_type or "", 9))
 
 
-def _needed_pattern(question: str) -> re.Pattern[str] | None:
-    if AMOUNT_Q.search(question):
-        return AMOUNT
-    if SHARE_Q.search(question):
-        return SHARE
-    if COUNT_Q.search(question):
-        return COUNT
-    if WHEN_Q.search(question):
-        return WHEN
-    return None
+def _tables(chosen: list[Candidate], citations: list[Hit]) -> list[AnswerTable]:
+    """The chosen table rows as small tables: one per header, a year column, in answer order."""
+    tables: dict[tuple[str, ...], AnswerTable] = {}
+    for c in chosen:
+        chunk = c.hit.chunk
+        if not chunk.table_rows:
+            continue
+        rows = [r for r in chunk.table_rows if any(r)]
+        if c.position >= len(rows):
+            continue
+        header = tuple(" ".join(h.split()) for h in chunk.table_header or [])
+        row = rows[c.position]
+        width = max(len(header), len(row))
+        header = header + ("",) * (width - len(header))
+        table = tables.setdefault(header, AnswerTable(header=[*header, "År"], rows=[]))
+        year = str(c.hit.document.year or "")
+        cells = [" ".join(v.split()) for v in row] + [""] * (width - len(row))
+        table.rows.append([*cells, year])
+        table.citations.append(citations.index(c.hit) + 1)
+    return [_without_empty_columns(t) for t in tables.values()]
+
+
+def _without_empty_columns(table: AnswerTable) -> AnswerTable:
+    keep = [i for i in range(len(table.header)) if i == 0 or any(r[i] for r in table.rows)]
+    return AnswerTable(
+        header=[table.header[i] for i in keep],
+        rows=[[row[i] for i in keep] for row in table.rows],
+        citations=table.citations,
+    )

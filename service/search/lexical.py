@@ -57,6 +57,14 @@ class LexicalIndex:
         """In how many chunks the term occurs."""
         return self._index.document_frequency(term)
 
+    def chunks_with(self, term: str) -> np.ndarray:
+        """Row numbers of the chunks that contain the term."""
+        return self._index.chunks_with(term)
+
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of each chunk for the query (zeros when no term is known)."""
         return self._index.scores(self.analyzer.terms(query))
+
+    def term_scores(self, terms: list[str]) -> np.ndarray:
+        """BM25 score of each chunk for terms already analysed (an expansion's)."""
+        return self._index.scores(terms)

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from service.answers.passages import Answerer
 from service.commitments.index import CommitmentIndex, build_commitment_index
+from service.language.expansion import Expander
+from service.language.thesaurus import Thesaurus
 from service.results import FacetGoal, Facets
 from service.search.lexical import LexicalIndex
 from service.search.query import Vocabulary
@@ -47,15 +49,21 @@ class LoadedBuild:
         return self.searcher.encoder
 
 
-def load_build(snapshot: Snapshot, encoder: QueryEncoder, tuning: Tuning) -> LoadedBuild:
+def load_build(
+    snapshot: Snapshot,
+    encoder: QueryEncoder,
+    tuning: Tuning,
+    thesaurus: Thesaurus | None = None,
+) -> LoadedBuild:
     """Everything the service derives from a snapshot, made once."""
     lexical = LexicalIndex.load(snapshot.build, snapshot.manifest)
-    searcher = Searcher(snapshot, encoder, tuning.fusion, lexical)
+    expander = Expander(thesaurus, lexical) if thesaurus is not None else None
+    searcher = Searcher(snapshot, encoder, tuning.fusion, lexical, expander)
     facets = build_facets(snapshot)
     return LoadedBuild(
         snapshot=snapshot,
         searcher=searcher,
-        answerer=Answerer(snapshot, lexical, tuning.answers),
+        answerer=Answerer(snapshot, lexical, tuning.answers, expander),
         commitments=build_commitment_index(snapshot, tuning.commitments),
         facets=facets,
         vocabulary=Vocabulary(

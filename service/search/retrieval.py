@@ -11,6 +11,7 @@ import numpy as np
 
 from indexer.models import Chunk, DocumentInfo
 from indexer.structure.metadata import fold
+from service.language.expansion import Expander, Expansion
 from service.search.lexical import LexicalIndex, looks_english
 from service.search.snapshot import Filters, Snapshot
 from service.settings import FusionParams
@@ -18,6 +19,22 @@ from service.settings import FusionParams
 
 class QueryEncoder(Protocol):
     def encode_queries(self, texts: list[str]) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class PreparedQuery:
+    """A question with its vector and, when it uses words the reports don't, their mapping
+    to report words with a second vector for the question so reworded."""
+
+    text: str
+    vector: np.ndarray
+    expansion: Expansion = field(default_factory=Expansion)
+    rewritten_vector: np.ndarray | None = None
+
+    @property
+    def vectors(self) -> list[np.ndarray]:
+        extra = [self.rewritten_vector] if self.rewritten_vector is not None else []
+        return [self.vector, *extra]
 
 
 @dataclass
@@ -49,11 +66,13 @@ class Searcher:
         encoder: QueryEncoder,
         params: FusionParams | None = None,
         lexical: LexicalIndex | None = None,
+        expander: Expander | None = None,
     ) -> None:
         self.snapshot = snapshot
         self.encoder = encoder
         self.params = params or FusionParams()
         self.lexical = lexical or LexicalIndex.load(snapshot.build, snapshot.manifest)
+        self.expander = expander if self.params.expansion else None
         self.matrix = snapshot.vectors.reconstruct_n(0, snapshot.vectors.ntotal)
         self._doc_types = np.array(
             [fold(snapshot.documents[c.doc_id].doc_type or "") for c in snapshot.chunks],
@@ -76,44 +95,78 @@ class Searcher:
         filters: Sequence[Filters],
         boosts: Sequence[str | None] | None = None,
     ) -> list[SearchResult]:
-        vectors = self.encoder.encode_queries(list(queries))
+        prepared = self.prepare_many(queries)
         boosts = boosts or [None] * len(queries)
         return [
-            SearchResult(
-                query=q,
-                filters=f,
-                hits=self._rank(q, vectors[i], k, f, b),
-                boost_doc_type=b,
-                snapshot=self.snapshot,
-            )
-            for i, (q, f, b) in enumerate(zip(queries, filters, boosts, strict=True))
+            self.search_prepared(p, k, f, b)
+            for p, f, b in zip(prepared, filters, boosts, strict=True)
         ]
 
-    def search_vector(
-        self, query: str, vector: np.ndarray, k: int, filters: Filters, boost: str | None = None
+    def prepare(self, query: str) -> PreparedQuery:
+        return self.prepare_many([query])[0]
+
+    def prepare_many(self, queries: Sequence[str]) -> list[PreparedQuery]:
+        """Encode each question, expand it in the context of its nearest passages, and encode
+        the rewordings (one more batch, only when a question has one)."""
+        vectors = self.encoder.encode_queries(list(queries))
+        expansions = [self.expand(q, v) for q, v in zip(queries, vectors, strict=True)]
+        rewritten = [e.rewritten for e in expansions if e.rewritten]
+        extra = iter(self.encoder.encode_queries(rewritten) if rewritten else [])
+        return [
+            PreparedQuery(q, vectors[i], e, next(extra) if e.rewritten else None)
+            for i, (q, e) in enumerate(zip(queries, expansions, strict=True))
+        ]
+
+    def expand(self, query: str, vector: np.ndarray | None = None) -> Expansion:
+        """Everyday words mapped to report words (nothing when expansion is off); with the
+        question's vector, only to words its nearest passages use."""
+        if self.expander is None or looks_english(query):
+            return Expansion()
+        context = set(self._dense(vector, None)) if vector is not None else None
+        return self.expander.expand(query, context)
+
+    def search_prepared(
+        self, query: PreparedQuery, k: int, filters: Filters, boost: str | None = None
     ) -> SearchResult:
-        """Search with a query vector already computed (the answerer reuses it)."""
-        hits = self._rank(query, vector, k, filters, boost)
+        """Search with the question's vectors already computed (the answerer reuses them)."""
+        hits = self._rank(query, k, filters, boost)
         return SearchResult(
-            query=query, filters=filters, hits=hits, boost_doc_type=boost, snapshot=self.snapshot
+            query=query.text,
+            filters=filters,
+            hits=hits,
+            boost_doc_type=boost,
+            snapshot=self.snapshot,
         )
 
     def scores(
-        self, query: str, vector: np.ndarray, filters: Filters, boost: str | None = None
+        self, query: PreparedQuery, filters: Filters, boost: str | None = None
     ) -> dict[int, float]:
-        """Fused scores of the candidate chunks (dense top-N plus BM25 top-N, within filters)."""
+        """Fused scores of the candidate chunks (dense top-N plus BM25 top-N, within filters).
+
+        With a reworded question, each chunk's dense score is the better of the two."""
         allowed = self.snapshot.ids_matching(filters)
         if allowed is not None and len(allowed) == 0:
             return {}
         p = self.params
-        dense = self._dense(vector, allowed) if p.method != "bm25" else {}
-        best_sentence = self._best_sentence(vector) if p.sentence_level else None
-        if best_sentence is not None and p.method != "bm25":
+        dense: dict[int, float] = {}
+        best_sentence: np.ndarray | None = None
+        for vector in query.vectors if p.method != "bm25" else []:
+            for row, score in self._dense(vector, allowed).items():
+                dense[row] = max(score, dense.get(row, -1.0))
+            if p.sentence_level:
+                best = self._best_sentence(vector)
+                if best is not None:
+                    best_sentence = (
+                        best if best_sentence is None else np.maximum(best_sentence, best)
+                    )
+        if best_sentence is not None:
             dense = {r: max(s, float(best_sentence[r])) for r, s in dense.items()}
             dense.update(self._top_by_sentence(best_sentence, allowed, dense))
         if p.method == "dense":
             return dense
-        bm25 = self.lexical.scores(query)
+        bm25 = self.lexical.scores(query.text)
+        if query.expansion.terms and p.expansion_weight > 0:
+            bm25 = bm25 + p.expansion_weight * self.lexical.term_scores(list(query.expansion.terms))
         if allowed is not None:
             masked = np.zeros_like(bm25)
             masked[allowed] = bm25[allowed]
@@ -124,14 +177,16 @@ class Searcher:
         rows = np.array(sorted(set(dense) | set(top_lex)), dtype=np.int64)
         if len(rows) == 0:
             return {}
-        d = self.matrix[rows] @ vector.astype(np.float32)
+        d = np.max(
+            np.stack([self.matrix[rows] @ v.astype(np.float32) for v in query.vectors]), axis=0
+        )
         if best_sentence is not None:
             d = np.maximum(d, best_sentence[rows])
         b = bm25[rows]
         if p.method == "rrf":
-            fused = _rrf(d, p.rrf_k) + _rrf(b, p.rrf_k) * (0 if looks_english(query) else 1)
+            fused = _rrf(d, p.rrf_k) + _rrf(b, p.rrf_k) * (0 if looks_english(query.text) else 1)
         else:
-            weight = p.english_dense_weight if looks_english(query) else p.dense_weight
+            weight = p.english_dense_weight if looks_english(query.text) else p.dense_weight
             fused = weight * _minmax(d) + (1 - weight) * _max_scaled(b)
         if boost:
             wanted = fold(boost)
@@ -140,10 +195,8 @@ class Searcher:
             )
         return {int(r): float(s) for r, s in zip(rows, fused, strict=True)}
 
-    def _rank(
-        self, query: str, vector: np.ndarray, k: int, filters: Filters, boost: str | None
-    ) -> list[Hit]:
-        return self._collapse(self.scores(query, vector, filters, boost), k)
+    def _rank(self, query: PreparedQuery, k: int, filters: Filters, boost: str | None) -> list[Hit]:
+        return self._collapse(self.scores(query, filters, boost), k)
 
     def _best_sentence(self, vector: np.ndarray) -> np.ndarray | None:
         """Each chunk's best sentence similarity (-1 for chunks without sentences)."""

@@ -280,7 +280,14 @@ def test_empty_not_found_and_error_states(page: Page) -> None:
     payload = ask(page, NO_ANSWER_Q)
     if payload["answered"]:
         pytest.fail(f"expected no answer for {NO_ANSWER_Q!r}")
-    expect(page.get_by_text("Hittade inget svar i rapporterna", exact=True)).to_be_visible()
+    expect(
+        page.get_by_text("Rapporterna svarar inte på just den frågan", exact=True)
+    ).to_be_visible()
+    # What the reports do hold, and the closest passages to read.
+    expect(page.locator("#answer .notfound-message")).to_have_text(payload["message"])
+    if payload["related"]:
+        expect(page.locator("#answer .sources-heading")).to_have_text("Läs vidare")
+        expect(page.locator("#answer .source")).to_have_count(len(payload["related"]))
 
     # The API's own error message, not a blank page.
     page.goto("/?" + urlencode({"q": "budget", "year": "1999"}))

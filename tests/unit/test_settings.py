@@ -18,6 +18,8 @@ MEASURED = {
         "doc_type_boost": 0.05,
         "rrf_k": 60,
         "sentence_level": True,
+        "expansion": True,
+        "expansion_weight": 1.0,
     },
     "answers": {
         "passages": 5,
@@ -26,6 +28,8 @@ MEASURED = {
         "min_score": 0.853,
         "min_score_english": 0.80,
         "keep_within": 0.04,
+        "min_coverage": 0.0,
+        "min_coverage_english": 0.0,
         "rare_weight": 0.08,
         "rank_penalty": 0.002,
         "timeline_passages": 12,

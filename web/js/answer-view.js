@@ -64,11 +64,16 @@ export function renderAnswer(data) {
   const head = answerHead();
   if (!data.answered) {
     ui.answer.className = "panel answer-panel is-notfound";
+    const related = data.related || [];
     ui.answer.replaceChildren(
       head,
       el("div", { className: "notice notice--notfound" },
-        el("p", { className: "notice-title" }, "Hittade inget svar i rapporterna"),
-        el("p", {}, "Rapporterna verkar inte svara på just den frågan. Prova andra ord, fråga om en stadsdel eller ett år, eller ta bort filter. Textavsnitten nedan kan ändå vara till hjälp.")),
+        el("p", { className: "notice-title" }, "Rapporterna svarar inte på just den frågan"),
+        el("p", { className: "notfound-message" }, data.message || "Hittade inget svar i rapporterna."),
+        el("p", {}, related.length
+          ? "Närmast frågan kommer de här avsnitten, att läsa själv:"
+          : "Prova andra ord, fråga om en stadsdel eller ett år, eller ta bort filter.")),
+      renderSources(related, "Läs vidare"),
     );
     return;
   }
@@ -76,15 +81,38 @@ export function renderAnswer(data) {
 
   let body;
   if (data.kind === "timeline" && Array.isArray(data.timeline) && data.timeline.length) {
-    body = renderTimeline(data.timeline, byId);
+    body = el("div", {}, renderTimeline(data.timeline, byId),
+      ...(data.tables || []).map((table) => renderAnswerTable(table, byId)));
   } else {
-    body = el("p", { className: "answer-text" });
-    for (const sentence of data.sentences || []) {
-      body.append(el("span", { className: "sentence" }, sentence.text), markers(sentence.citations, byId), " ");
-    }
+    body = renderSentences(data, byId);
   }
   ui.answer.className = `panel answer-panel answer--${data.kind}`;
   ui.answer.replaceChildren(head, body, renderSources(data.citations || []));
+}
+
+/** One sentence per line; table rows the answer rests on as small tables instead of prose. */
+function renderSentences(data, byId) {
+  const tables = data.tables || [];
+  const fromTables = new Set(tables.flatMap((t) => t.citations));
+  const body = el("div", { className: "answer-text" });
+  const prose = el("ul", { className: "answer-sentences" });
+  for (const sentence of data.sentences || []) {
+    const isRow = tables.length && (sentence.citations || []).every((n) => fromTables.has(n));
+    if (isRow) continue;
+    prose.append(el("li", { className: "sentence" }, sentence.text, " ", markers(sentence.citations, byId)));
+  }
+  if (prose.children.length) body.append(prose);
+  for (const table of tables) body.append(renderAnswerTable(table, byId));
+  return body;
+}
+
+function renderAnswerTable(table, byId) {
+  const head = el("tr", {}, ...table.header.map((h, i) => el("th", { scope: "col" }, h || (i === 0 ? "Rad" : ""))), el("th", { scope: "col" }, "Källa"));
+  const rows = table.rows.map((row, i) => el("tr", {},
+    ...row.map((cell, j) => (j === 0 ? el("th", { scope: "row" }, cell) : el("td", {}, cell))),
+    el("td", {}, markers([table.citations[i]], byId))));
+  return el("div", { className: "table-scroll" },
+    el("table", { className: "answer-table" }, el("thead", {}, head), el("tbody", {}, ...rows)));
 }
 
 function renderTimeline(entries, byId) {
@@ -124,7 +152,7 @@ function sourceMeta(item) {
   ].filter(Boolean).join(" · ");
 }
 
-function renderSources(citations) {
+function renderSources(citations, heading = "Källor") {
   if (!citations.length) return el("div");
   const list = el("ol", { className: "sources" });
   for (const c of citations) {
@@ -143,5 +171,5 @@ function renderSources(citations) {
     }
     list.append(item);
   }
-  return el("div", { className: "sources-wrap" }, el("h3", { className: "sources-heading" }, "Källor"), list);
+  return el("div", { className: "sources-wrap" }, el("h3", { className: "sources-heading" }, heading), list);
 }

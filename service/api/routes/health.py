@@ -14,7 +14,7 @@ def router() -> APIRouter:
     @api.get("/health", response_model=HealthOut, responses=documented(414))
     def health(request: Request) -> HealthOut:
         """Whether an index is loaded, which model and build, how big it is, and whether
-        scanned pages can be read (OCR)."""
+        scanned pages can be read (OCR) and everyday words mapped (thesaurus)."""
         engine = request.app.state.engine
         return HealthOut.of(
             engine.health() if engine else Health("starting", False, ocr=ocr_status())

@@ -150,6 +150,12 @@ class TimelineEntryOut(BaseModel):
     figures: list[str]
 
 
+class AnswerTableOut(BaseModel):
+    header: list[str] = Field(description="The report table's header, then 'År'")
+    rows: list[list[str]] = Field(description="The rows the answer rests on, with the year")
+    citations: list[int] = Field(description="Citation number of each row")
+
+
 class AskOut(BaseModel):
     question: str
     answered: bool
@@ -159,7 +165,15 @@ class AskOut(BaseModel):
     timeline: list[TimelineEntryOut] | None = None
     filters: AppliedFiltersOut = Field(description="Filters applied, including those read from q")
     kind: str = Field(description="'passages', 'timeline', 'indicator' or 'none'")
-    message: str | None = None
+    message: str | None = Field(
+        None, description="For a refusal: what the reports hold on the topic and what they lack"
+    )
+    related: list[CitationOut] = Field(
+        default_factory=list, description="For a refusal: the closest passages, to read"
+    )
+    tables: list[AnswerTableOut] = Field(
+        default_factory=list, description="Table rows of the answer, as tables"
+    )
 
     @classmethod
     def of(cls, answer: CitedAnswer) -> AskOut:
@@ -238,6 +252,13 @@ class OcrOut(BaseModel):
     message: str = Field(description="The Tesseract version, or what to install")
 
 
+class EverydayWordsOut(BaseModel):
+    available: bool = Field(
+        description="Whether question words the reports never use are mapped to report words"
+    )
+    message: str = Field(description="The thesaurus in use, or what to install")
+
+
 class HealthOut(BaseModel):
     status: str
     index_loaded: bool
@@ -250,6 +271,7 @@ class HealthOut(BaseModel):
     precision: str | None = Field(None, description="Query model precision: fp32, bf16 or int8")
     device: str | None = Field(None, description="Where the query model runs: cpu or cuda")
     ocr: OcrOut | None = None
+    everyday_words: EverydayWordsOut | None = None
 
     @classmethod
     def of(cls, health: Health) -> HealthOut:

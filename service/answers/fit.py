@@ -1,0 +1,240 @@
+"""Does a sentence answer what the question asks? And if nothing does, what do the reports hold?
+
+A sentence fits when it holds the kind of fact asked for (a name for "vem", a number beside
+the counted word for "hur många", an amount, a share, a time, a place, a reason), comes from
+or names the year asked for, is not a plan's target offered for an outcome, and carries
+enough of the question's key words (or the report words they map to) in itself or in its
+section. The refusal message names what the reports do say about the topic.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from indexer.labels import DOC_TYPE_NAMES
+from indexer.lexical.analysis import Analyzer, normalise_numbers, words
+from indexer.models import Chunk, DocumentInfo
+from service.answers.question import Asked, KeyTerm, QuestionAnalysis
+from service.search.lexical import looks_english
+
+NUMBER = re.compile(
+    r"(?<![\d.,])\d+(?:[ ,.]\d+)*(?![\d.])|\b(två|tre|fyra|fem|sex|sju|åtta|nio|tio|"
+    r"elva|tolv|tjugo|hundra|tusen|hälften|dubbelt|samtliga|alla|ingen|inga)\b",
+    re.I,
+)
+"""A count: digits or a number word ("en"/"ett" are left out: as often articles)."""
+DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+DATE = re.compile(
+    r"\d{4}-\d{2}-\d{2}|\b\d{1,2}\s+(januari|februari|mars|april|maj|juni|juli|augusti|"
+    r"september|oktober|november|december)\b",
+    re.I,
+)
+"""Dates, whose digits are no quantity."""
+YEAR_OR_GOAL = re.compile(r"^(19|20)\d{2}$|^\d+(\.\d+)+$")
+AMOUNT = re.compile(r"\d[\d ,.]*\s*(mnkr|tkr|kr\b|kronor|miljon|miljoner|miljard)|\bmnkr\b", re.I)
+SHARE = re.compile(r"%|\bprocent\b|\bandel(en)?\b|\bhälften\b|\bvar (tredje|fjärde)\b", re.I)
+TIME = re.compile(
+    r"\b(19|20)\d{2}\b|\b(januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|"
+    r"november|december|våren|hösten|sommaren|vintern|sommarlovet|jullovet|sportlovet|"
+    r"under året|tertial|kvartal|vecka|veckan|dagligen|kvällar|helger)\b|\d{4}-\d{2}-\d{2}",
+    re.I,
+)
+CLOCK_Q = re.compile(r"\b(öppettider(na)?|vilka tider|hur dags|vilken tid|klockan)\b", re.I)
+CLOCK = re.compile(
+    r"\b(kl\.?|klockan|\d{1,2}[.:]\d{2}|måndag(ar)?|tisdag(ar)?|onsdag(ar)?|torsdag(ar)?|"
+    r"fredag(ar)?|lördag(ar)?|söndag(ar)?|vardagar|helger(na)?|kvällar|kvällstid|eftermiddag(ar)?|"
+    r"förmiddag(ar)?|dygnet runt|dagligen|öppet)\b",
+    re.I,
+)
+"""For "öppettider", "hur dags": a time of day or week, not just a year."""
+COUNT_WINDOW = 8
+"""A count must stand within this many words of the counted word."""
+NAME = re.compile(r"(?<!^)(?<![.:!?]\s)\b[A-ZÅÄÖ][a-zåäöé]+(?:[ -][A-ZÅÄÖ][a-zåäöé]+)*")
+AGENT = re.compile(
+    r"\b(\w*(direktör|chef|ordförande|samordnare|handläggare|sekreterare|assistent|ansvarig|"
+    r"ledare|församling|förening|polis|region|myndighet|organisation|föreningar|enhet(en)?|"
+    r"förvaltning(en)?|nämnd(en)?|skola|skolor|aktör|aktörer|partner|personal|medarbetare))\b",
+    re.I,
+)
+PLACE = re.compile(
+    r"\b(\w*(lokal|lokaler|plats|platser|adress|torg|centrum|gata|gatan|park|parken|bibliotek|"
+    r"gård|gården|hus|huset|område|området|skola|skolan|träff|mötesplats))\b",
+    re.I,
+)
+PLANNED = re.compile(
+    r"\b(ska|skall|planera(s|r)|kommer att|målet|mål(et)? är|årsmål|avser|beräknas|"
+    r"förväntat|förväntas|prognos)\b",
+    re.I,
+)
+OUTCOME = re.compile(
+    r"\b(utfall(et)?|blev|uppgick|uppgår|landade|har (ökat|minskat|genomförts)|ökade|minskade|"
+    r"genomfördes|hade)\b",
+    re.I,
+)
+"""A result stated beside a target (an indicator row with its outcome) is an outcome."""
+ROLE_WORDS = re.compile(r"\w*(direktör|chef|ordförande|samordnare|handläggare|rektor)\w*", re.I)
+
+TOPIC_SHARE = 0.5
+"""Key words weighing at least this share of the rarest one name the topic in a refusal
+message; common ones ("hög", "fler") do not."""
+ASKED_NAMES = {
+    Asked.PERSON: "någon person",
+    Asked.COUNT: "något antal",
+    Asked.AMOUNT: "något belopp",
+    Asked.SHARE: "någon andel",
+    Asked.QUANTITY: "någon siffra",
+    Asked.DATE: "någon tidpunkt",
+    Asked.PLACE: "någon plats",
+    Asked.REASON: "något skäl",
+}
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How a sentence meets the question: each failed check named."""
+
+    coverage: float
+    """Share of the key-term weight the sentence or its section carries."""
+    kind: bool
+    year: bool
+    outcome: bool
+    """False when the question asks what happened and the sentence is a plan's target."""
+    covered: tuple[str, ...]
+
+    def ok(self, min_coverage: float) -> bool:
+        return self.kind and self.year and self.outcome and self.coverage >= min_coverage
+
+
+class FitChecker:
+    def __init__(self, analyzer: Analyzer) -> None:
+        self.analyzer = analyzer
+
+    def fit(self, q: QuestionAnalysis, sentence: str, chunk: Chunk, document: DocumentInfo) -> Fit:
+        sentence_terms = set(self.analyzer.terms(sentence))
+        context_terms = sentence_terms | set(self.analyzer.terms(_context(chunk)))
+        covered = [k for k in q.key_terms if k.terms & context_terms]
+        weight = q.total_weight
+        coverage = sum(k.weight for k in covered) / weight if weight else 1.0
+        return Fit(
+            coverage=coverage,
+            kind=self._kind(q, sentence, sentence_terms),
+            year=_year_fits(q, sentence, document) and _month_fits(q, sentence),
+            outcome=not (q.past and _planned(sentence)),
+            covered=tuple(k.word for k in covered),
+        )
+
+    def _kind(self, q: QuestionAnalysis, sentence: str, terms: set[str]) -> bool:
+        if q.asked is Asked.COUNT:
+            return self._count_fits(q, sentence)
+        if q.asked is Asked.AMOUNT:
+            return bool(AMOUNT.search(sentence))
+        if q.asked is Asked.SHARE:
+            return bool(SHARE.search(sentence))
+        if q.asked is Asked.QUANTITY:
+            undated = DATE.sub(" ", sentence)
+            return any(not YEAR_OR_GOAL.match(m.group(0)) for m in DIGITS.finditer(undated))
+        if q.asked is Asked.DATE:
+            pattern = CLOCK if CLOCK_Q.search(q.text) else TIME
+            return bool(pattern.search(sentence))
+        if q.asked is Asked.PERSON:
+            role = ROLE_WORDS.search(q.text)
+            if role:
+                wanted = set(self.analyzer.terms(role.group(0)))
+                return bool(wanted & terms) and bool(NAME.search(sentence))
+            return bool(NAME.search(sentence) or AGENT.search(sentence))
+        if q.asked is Asked.PLACE:
+            return bool(NAME.search(sentence) or PLACE.search(sentence))
+        return True
+
+    def _count_fits(self, q: QuestionAnalysis, sentence: str) -> bool:
+        """A number (not a year, a goal number or a percentage) near a counted word."""
+        tokens = words(normalise_numbers(sentence))
+        counted = () if looks_english(q.text) else q.counted  # English words are not the reports'
+        wanted: set[str] = set().union(*(k.terms for k in counted)) if counted else set()
+        near = [
+            i
+            for i, (_, _, token) in enumerate(tokens)
+            if wanted & set(self.analyzer.token_terms(token))
+        ]
+        for i, (_, end, token) in enumerate(tokens):
+            if not NUMBER.fullmatch(token) or YEAR_OR_GOAL.match(token):
+                continue
+            if PERCENT_AFTER.match(normalise_numbers(sentence)[end:]):
+                continue
+            if not counted or any(abs(i - j) <= COUNT_WINDOW for j in near):
+                return True
+        return False
+
+
+PERCENT_AFTER = re.compile(r"\s*(%|procent|procentenheter)", re.I)
+
+
+def _context(chunk: Chunk) -> str:
+    """The sentence's section: its heading, its goals' titles, its unit and its passage."""
+    goals = " ".join(g.title or "" for g in chunk.goals)
+    return f"{chunk.section} {goals} {chunk.unit or ''} {chunk.text}"
+
+
+def _year_fits(q: QuestionAnalysis, sentence: str, document: DocumentInfo) -> bool:
+    if not q.years or len(q.years) > 1:
+        return True
+    year = q.years[0]
+    return document.year == year or str(year) in sentence
+
+
+def _month_fits(q: QuestionAnalysis, sentence: str) -> bool:
+    lower = sentence.lower()
+    return not q.months or any(m in lower for m in q.months)
+
+
+def _planned(sentence: str) -> bool:
+    """A sentence stating a target, an intention or a forecast and no result."""
+    return bool(PLANNED.search(sentence)) and not OUTCOME.search(sentence)
+
+
+def refusal_message(
+    q: QuestionAnalysis,
+    closest: list[tuple[Fit, DocumentInfo]],
+    districts_held: frozenset[str],
+) -> str:
+    """What the reports hold about the question's topic, and what they lack."""
+    foreign = [d for d in q.districts if d not in districts_held]
+    if foreign:
+        held = " och ".join(sorted(districts_held)) or "inga stadsdelar"
+        return f"Rapporterna gäller {held}, inte {' eller '.join(foreign)}."
+    heaviest = max((k.weight for k in q.key_terms), default=0.0)
+    topical = {k.word for k in q.key_terms if k.weight >= TOPIC_SHARE * heaviest}
+    best = max(closest, key=lambda fd: fd[0].coverage, default=None)
+    if best is None or not topical & set(best[0].covered):
+        topic = _join(list(q.unknown[:3])) or _words(q.key_terms) or "det du frågar om"
+        return f"Rapporterna säger inget om {topic}."
+    fit, document = best
+    topic = ", ".join(w for w in dict.fromkeys(fit.covered) if w in topical)
+    where = _label(document)
+    missing = [k for k in q.key_terms if k.word not in fit.covered]
+    if fit.coverage >= 0.5 and not fit.outcome:
+        return f"Rapporterna nämner {topic} ({where}) men anger bara målet, inte utfallet."
+    if fit.coverage >= 0.5 and not fit.year and q.years:
+        return f"Rapporterna nämner {topic} ({where}) men inte för {q.years[0]}."
+    if fit.coverage >= 0.5 and not fit.kind and q.asked in ASKED_NAMES:
+        return f"Rapporterna nämner {topic} ({where}) men anger inte {ASKED_NAMES[q.asked]}."
+    if q.unknown:
+        return f"Rapporterna nämner {topic} ({where}) men inget om {_join(list(q.unknown[:3]))}."
+    if missing:
+        return f"Rapporterna nämner {topic} ({where}) men inget om {_words(tuple(missing))}."
+    return f"Rapporterna nämner {topic} ({where}) men svarar inte på just den frågan."
+
+
+def _label(document: DocumentInfo) -> str:
+    name = DOC_TYPE_NAMES.get(document.doc_type or "", document.title)
+    return " ".join(str(p) for p in (document.district, name, document.year) if p)
+
+
+def _words(keys: tuple[KeyTerm, ...]) -> str:
+    return _join([k.word for k in sorted(keys, key=lambda k: -k.weight)[:3]])
+
+
+def _join(names: list[str]) -> str:
+    """'a', 'a och b', 'a, b och c'."""
+    return " och ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)

@@ -1,0 +1,1 @@
+"""Everyday Swedish to the reports' Swedish: lemmas, compound parts and a thesaurus."""

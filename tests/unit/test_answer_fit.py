@@ -1,0 +1,146 @@
+"""What a question asks for, and whether a sentence answers it (no model, a tiny corpus)."""
+
+from __future__ import annotations
+
+import math
+
+from indexer.lexical.analysis import Analyzer
+from indexer.models import Chunk, DocumentInfo
+from service.answers.fit import Fit, FitChecker, refusal_message
+from service.answers.question import Asked, Frequencies, QuestionAnalysis, analyse
+from service.language.expansion import Expansion, Mapping
+
+CORPUS = [
+    "Under sommaren 2024 ska 300 ungdomar erbjudas feriejobb.",
+    "Stadsdelsdirektör Anna Berg leder förvaltningen.",
+    "Förskolan har 40 platser i Vällingby.",
+    "Nämnden prognostiserar ett överskott om 20 mnkr.",
+    "Andelen ekologiska livsmedel var 60 procent.",
+    "Fritidsgården har öppet tre kvällar i veckan.",
+    "Sjukfrånvaron har minskat.",
+] * 3 + ["kommunal verksamhet", "skatt och avgifter"] * 2
+
+
+def corpus() -> Frequencies:
+    analyzer = Analyzer()
+    counts: dict[str, int] = {}
+    for text in CORPUS:
+        for term in set(analyzer.terms(text)):
+            counts[term] = counts.get(term, 0) + 1
+    return Frequencies(analyzer, lambda t: counts.get(t, 0), len(CORPUS))
+
+
+def doc(year: int, doc_type: str = "verksamhetsplan") -> DocumentInfo:
+    return DocumentInfo("d", "d.pdf", "0", "Rapport", "Hässelby-Vällingby", year, doc_type)
+
+
+def chunk(text: str, section: str = "") -> Chunk:
+    return Chunk("d", text, text, "prose", [1], section, [], None, "h")
+
+
+def check(question: str, sentence: str, year: int = 2024, **kwargs: object) -> Fit:
+    freq = corpus()
+    q = analyse(question, Expansion(), freq)
+    return FitChecker(freq.analyzer).fit(q, sentence, chunk(sentence), doc(year, **kwargs))  # type: ignore[arg-type]
+
+
+def test_what_is_asked() -> None:
+    freq = corpus()
+    asked = {
+        "Vem leder förvaltningen?": Asked.PERSON,
+        "Hur många ungdomar fick feriejobb?": Asked.COUNT,
+        "Vad kostade upprustningen?": Asked.AMOUNT,
+        "Hur stor andel av livsmedlen är ekologiska?": Asked.SHARE,
+        "Hur hög är sjukfrånvaron?": Asked.QUANTITY,
+        "När öppnar fritidsgården?": Asked.DATE,
+        "Var ligger förskolan?": Asked.PLACE,
+        "Varför minskade sjukfrånvaron?": Asked.REASON,
+        "Finns det feriejobb?": Asked.YES_NO,
+        "Vad gör förskolan?": Asked.DESCRIPTION,
+    }
+    for question, kind in asked.items():
+        assert analyse(question, Expansion(), freq).asked is kind, question
+
+
+def test_constraints_and_key_words() -> None:
+    q = analyse(
+        "Hur många ungdomar fick feriejobb i Rinkeby-Kista i december 2024?", Expansion(), corpus()
+    )
+    assert q.past and q.years == (2024,) and q.months == ("december",)
+    assert q.districts == ("Rinkeby-Kista",)
+    assert {k.word for k in q.key_terms} == {"ungdomar", "feriejobb"}
+    assert [k.word for k in q.counted] == ["ungdomar"], "counted words end at 'fick'"
+    where = analyse("Var finns förskolan?", Expansion(), corpus())
+    assert not where.past, "a question's first 'Var' asks where, it is not 'was'"
+
+
+def test_a_plans_target_does_not_answer_what_happened() -> None:
+    target = "Under sommaren 2024 ska 300 ungdomar erbjudas feriejobb."
+    assert not check("Hur många ungdomar fick feriejobb 2024?", target).ok(0.1)
+    assert check("Hur många ungdomar ska få feriejobb 2024?", target).ok(0.1)
+
+
+def test_a_count_must_stand_by_the_counted_word() -> None:
+    assert check("Hur många platser har förskolan?", "Förskolan har 40 platser i Vällingby.").kind
+    assert not check(
+        "Hur många ungdomar har förskolan?", "Förskolan har 40 platser i Vällingby."
+    ).kind
+    assert not check("Hur många platser har förskolan?", "Andelen var 60 procent platser.").kind
+
+
+def test_names_amounts_shares_times() -> None:
+    assert check(
+        "Vem är stadsdelsdirektör?", "Stadsdelsdirektör Anna Berg leder förvaltningen."
+    ).kind
+    assert not check(
+        "Vem är stadsdelsdirektör?", "Förvaltningen leds av en stadsdelsdirektör."
+    ).kind
+    assert check("Vad kostade det?", "Nämnden prognostiserar ett överskott om 20 mnkr.").kind
+    assert not check("Vad kostade det?", "Sjukfrånvaron har minskat.").kind
+    assert check(
+        "Hur stor andel är ekologiska?", "Andelen ekologiska livsmedel var 60 procent."
+    ).kind
+    opening = "Fritidsgården har öppet tre kvällar i veckan."
+    assert check("Vilka öppettider har fritidsgården?", opening).kind
+    assert not check("Vilka öppettider har fritidsgården?", "Fritidsgården öppnade 2024.").kind
+    assert not check("Hur hög är sjukfrånvaron?", "Aktivitet: Startdatum 2024-01-01.").kind
+
+
+def test_the_year_asked_for() -> None:
+    sentence = "Stadsdelsdirektör Anna Berg leder förvaltningen."
+    assert check("Vem var stadsdelsdirektör 2024?", sentence, year=2024).year
+    assert not check("Vem var stadsdelsdirektör 2021?", sentence, year=2024).year
+    assert check("Vem var stadsdelsdirektör 2021?", sentence + " Så var det 2021.", year=2024).year
+
+
+def test_everyday_words_count_through_their_mapping() -> None:
+    freq = corpus()
+    mapped = Expansion((Mapping("dagis", ("förskola",)),))
+    q = analyse("Hur många platser har dagis?", mapped, freq)
+    fit = FitChecker(freq.analyzer).fit(
+        q, "Förskolan har 40 platser i Vällingby.", chunk("x"), doc(2024)
+    )
+    assert math.isclose(fit.coverage, 1.0) and fit.kind
+
+
+def test_refusals_say_what_the_reports_hold() -> None:
+    freq = corpus()
+    held = frozenset({"Hässelby-Vällingby"})
+
+    def message(question: str, sentence: str) -> str:
+        q: QuestionAnalysis = analyse(question, Expansion(), freq)
+        fit = FitChecker(freq.analyzer).fit(q, sentence, chunk(sentence), doc(2024))
+        return refusal_message(q, [(fit, doc(2024))], held)
+
+    assert message("Hur många fältassistenter finns i Rinkeby-Kista?", "x") == (
+        "Rapporterna gäller Hässelby-Vällingby, inte Rinkeby-Kista."
+    )
+    summer = message(
+        "Hur många ungdomar fick feriejobb 2024?",
+        "Under sommaren 2024 ska 300 ungdomar erbjudas feriejobb.",
+    )
+    assert summer.startswith("Rapporterna nämner ungdomar, feriejobb (Hässelby-Vällingby")
+    assert summer.endswith("men anger bara målet, inte utfallet.")
+    assert message("Vad säger bussarna om tunnelbanan?", "Sjukfrånvaron har minskat.").startswith(
+        "Rapporterna säger inget om"
+    )
