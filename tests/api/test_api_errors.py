@@ -696,3 +696,15 @@ def test_facets_give_the_report_type_labels_in_the_order_of_a_year(client: TestC
         "covers": ["tertialrapport-1"],
     }
     assert labels[3]["covers"] == ["tertialrapport-1", "tertialrapport-2"]
+
+
+def test_without_the_thesaurus_expansion_is_off_and_health_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, settings = one_plan(tmp_path, "plan.txt", monkeypatch, thesaurus=tmp_path / "none.dat")
+    with TestClient(create_app(settings, engine=Engine(settings))) as local:
+        words = local.get("/health").json()["everyday_words"]
+        assert words["available"] is False
+        assert "none.dat" in words["message"] and "mythes-sv" in words["message"]
+        body = local.post("/api/ask", json={"question": "Hur ser det ut i parkerna?"}).json()
+        assert set(body) >= {"answered", "message", "related", "tables"}

@@ -86,7 +86,48 @@ def test_unanswerable_question_says_so(client: TestClient) -> None:
         "/api/ask", json={"question": "Vad kostade upprustningen av Brunnsparken?"}
     ).json()
     assert body["answered"] is False
-    assert body["answer"] == "Hittade inget svar i rapporterna."
+    assert body["answer"] == body["message"] and body["message"].startswith("Rapporterna ")
+    assert body["related"], "the closest passages come with a refusal"
+
+
+def test_a_plans_target_is_no_outcome(client: TestClient) -> None:
+    body = client.post(
+        "/api/ask",
+        json={"question": "Hur många ungdomar fick sommarjobb i Hässelby-Vällingby 2024?"},
+    ).json()
+    assert body["answered"] is False
+    assert "anger bara målet, inte utfallet" in body["message"]
+    assert any(c["year"] == 2024 for c in body["related"])
+
+
+def test_a_district_without_reports_is_named(client: TestClient) -> None:
+    body = client.post(
+        "/api/ask", json={"question": "Hur många fältassistenter jobbar i Rinkeby-Kista?"}
+    ).json()
+    assert body["answered"] is False
+    assert body["message"].endswith("inte Rinkeby-Kista.")
+
+
+def test_an_indicator_answer_comes_as_a_table(client: TestClient) -> None:
+    body = client.post(
+        "/api/ask", json={"question": "Vilket årsmål har andelen ekologiska livsmedel 2024?"}
+    ).json()
+    assert body["answered"] and body["tables"]
+    table = body["tables"][0]
+    assert "Årsmål" in table["header"] and table["header"][-1] == "År"
+    assert all(len(row) == len(table["header"]) for row in table["rows"])
+    assert "2024" in table["rows"][0][-1]
+
+
+@pytest.mark.skipif(
+    not Path("/usr/share/mythes/th_sv_SE_v2.dat").is_file(),
+    reason="the Swedish thesaurus (Debian package mythes-sv) is not installed; run `make setup`",
+)
+def test_everyday_words_find_the_reports_words(client: TestClient) -> None:
+    health = client.get("/health").json()
+    assert health["everyday_words"]["available"] is True
+    hits = client.get("/api/search", params={"q": "dagis i Hässelby-Vällingby", "k": 5}).json()
+    assert any("förskol" in h["text"].lower() for h in hits["hits"][:3])
 
 
 @pytest.mark.usefixtures("real_index_env")
