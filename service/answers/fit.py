@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 
 from indexer.labels import DOC_TYPE_NAMES
-from indexer.lexical.analysis import Analyzer, normalise_numbers, words
+from indexer.lexical.analysis import normalise_numbers, words
 from indexer.models import Chunk, DocumentInfo
-from service.answers.question import Asked, KeyTerm, QuestionAnalysis
+from service.answers.question import Asked, Frequencies, KeyTerm, QuestionAnalysis
 from service.search.lexical import looks_english
 
 NUMBER = re.compile(
@@ -37,7 +37,7 @@ SHARE = re.compile(r"%|\bprocent\b|\bandel(en)?\b|\bhälften\b|\bvar (tredje|fj�
 TIME = re.compile(
     r"\b(19|20)\d{2}\b|\b(januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|"
     r"november|december|våren|hösten|sommaren|vintern|sommarlovet|jullovet|sportlovet|"
-    r"under året|tertial|kvartal|vecka|veckan|dagligen|kvällar|helger)\b|\d{4}-\d{2}-\d{2}",
+    r"tertial|kvartal|vecka|veckan|dagligen|kvällar|helger)\b|\d{4}-\d{2}-\d{2}",
     re.I,
 )
 CLOCK_Q = re.compile(r"\b(öppettider(na)?|vilka tider|hur dags|vilken tid|klockan)\b", re.I)
@@ -58,10 +58,30 @@ AGENT = re.compile(
     re.I,
 )
 PLACE = re.compile(
-    r"\b(\w*(lokal|lokaler|plats|platser|adress|torg|centrum|gata|gatan|park|parken|bibliotek|"
-    r"gård|gården|hus|huset|område|området|skola|skolan|träff|mötesplats))\b",
+    r"\b(\w*(lokal|plats|adress|torg|centrum|gata|park|bibliotek|gård|hus|område|skola|träff|"
+    r"mötesplats|station|strand)\w*)\b",
     re.I,
 )
+ADDRESS_Q = re.compile(r"\b(adress(en)?|vilken gata|på vilken gata)\b", re.I)
+ADDRESS = re.compile(
+    r"\b[A-ZÅÄÖ]\w*(gatan|vägen|gränd|plan|backe|torg|allé|stigen|platsen)\b(\s+\d+)?|\badress",
+)
+"""For "vilken adress": a street, a square or the word itself, not just any place word."""
+FREQUENCY_Q = re.compile(r"\bhur ofta\b|\bhow often\b", re.I)
+FREQUENCY = re.compile(
+    r"\d|%|\b(procent|andel|hälften|(i|per|om)\s+(dagen|veckan|månaden|året|terminen)|"
+    r"gång(er)?\s+(i|per|om)\s+(dagen|veckan|månaden|året|terminen)|varje\s+(dag|vecka|"
+    r"månad|år|termin)|dagligen|veckovis|varannan|\d+\s*(ggr|gånger)|en gång|två gånger|"
+    r"(måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag)(ar)?)\b",
+    re.I,
+)
+"""For "hur ofta": how many times per period, the days it happens, or a figure (a rate)."""
+NAME_Q = re.compile(
+    r"\bvad heter\b|\bvilken (förening|organisation|aktör|myndighet|skola|förskola|firma|"
+    r"företag|person|partner)\b|\bwhat is the name\b",
+    re.I,
+)
+"""Questions that want a proper name, not a description."""
 PLANNED = re.compile(
     r"\b(ska|skall|planera(s|r)|kommer att|målet|mål(et)? är|årsmål|avser|beräknas|"
     r"förväntat|förväntas|prognos)\b",
@@ -75,6 +95,8 @@ OUTCOME = re.compile(
 """A result stated beside a target (an indicator row with its outcome) is an outcome."""
 ROLE_WORDS = re.compile(r"\w*(direktör|chef|ordförande|samordnare|handläggare|rektor)\w*", re.I)
 
+TOPIC_BOUND = frozenset({Asked.COUNT, Asked.AMOUNT, Asked.SHARE, Asked.QUANTITY, Asked.YES_NO})
+"""Questions whose answer is only an answer about the question's own topic."""
 TOPIC_SHARE = 0.5
 """Key words weighing at least this share of the rarest one name the topic in a refusal
 message; common ones ("hög", "fler") do not."""
@@ -101,14 +123,26 @@ class Fit:
     outcome: bool
     """False when the question asks what happened and the sentence is a plan's target."""
     covered: tuple[str, ...]
+    names: bool = True
+    """False when the passage lacks a name the question uses."""
+    topic: bool = True
+    """False when a figure or a yes/no is asked and the passage lacks the question's topic."""
 
     def ok(self, min_coverage: float) -> bool:
-        return self.kind and self.year and self.outcome and self.coverage >= min_coverage
+        return (
+            self.kind
+            and self.year
+            and self.outcome
+            and self.names
+            and self.topic
+            and self.coverage >= min_coverage
+        )
 
 
 class FitChecker:
-    def __init__(self, analyzer: Analyzer) -> None:
-        self.analyzer = analyzer
+    def __init__(self, frequencies: Frequencies) -> None:
+        self.frequencies = frequencies
+        self.analyzer = frequencies.analyzer
 
     def fit(self, q: QuestionAnalysis, sentence: str, chunk: Chunk, document: DocumentInfo) -> Fit:
         sentence_terms = set(self.analyzer.terms(sentence))
@@ -118,17 +152,52 @@ class FitChecker:
         coverage = sum(k.weight for k in covered) / weight if weight else 1.0
         return Fit(
             coverage=coverage,
-            kind=self._kind(q, sentence, sentence_terms),
+            kind=self._kind(q, sentence, sentence_terms, context_terms),
             year=_year_fits(q, sentence, document) and _month_fits(q, sentence),
-            outcome=not (q.past and _planned(sentence)),
+            outcome=not (q.past and _planned(sentence, chunk)),
             covered=tuple(k.word for k in covered),
+            names=self._names_fit(q, f"{sentence} {_context(chunk)}"),
+            topic=self._topic_fits(q, context_terms),
         )
 
-    def _kind(self, q: QuestionAnalysis, sentence: str, terms: set[str]) -> bool:
+    def _names_fit(self, q: QuestionAnalysis, passage: str) -> bool:
+        """Each name the question uses is in the passage (its text, heading, goals, unit); for
+        an English question, in the corpus at all (its names may be translated in the text)."""
+        if looks_english(q.text):
+            return all(all(self.frequencies.df(t) for t in self.analyzer.terms(n)) for n in q.names)
+        squashed = _squashed(passage)
+        return all(_squashed(n) in squashed for n in q.names)
+
+    def _names_the_topic(self, q: QuestionAnalysis, terms: set[str]) -> bool:
+        """The sentence itself holds one of the question's rarest key words (an amount is only
+        an answer in a sentence that says what it is for)."""
+        if not q.key_terms or looks_english(q.text):
+            return True
+        heaviest = max(k.weight for k in q.key_terms)
+        return any(k.terms & terms for k in q.key_terms if k.weight >= TOPIC_SHARE * heaviest)
+
+    def _topic_fits(self, q: QuestionAnalysis, context_terms: set[str]) -> bool:
+        """For a figure, the question's topic (its rarest key words) must be in the passage:
+        a figure about something else is no answer."""
+        if q.asked not in TOPIC_BOUND or not q.key_terms or looks_english(q.text):
+            return True
+        heaviest = max(k.weight for k in q.key_terms)
+        topical = [k for k in q.key_terms if k.weight >= TOPIC_SHARE * heaviest]
+        return any(k.terms & context_terms for k in topical)
+
+    def _kind(
+        self, q: QuestionAnalysis, sentence: str, terms: set[str], context_terms: set[str]
+    ) -> bool:
+        if NAME_Q.search(q.text):
+            return _has_new_name(q.text, sentence)
+        if ADDRESS_Q.search(q.text):
+            return bool(ADDRESS.search(sentence))
+        if FREQUENCY_Q.search(q.text):
+            return bool(FREQUENCY.search(DATE.sub(" ", sentence)))
         if q.asked is Asked.COUNT:
-            return self._count_fits(q, sentence)
+            return self._count_fits(q, sentence, context_terms)
         if q.asked is Asked.AMOUNT:
-            return bool(AMOUNT.search(sentence))
+            return bool(AMOUNT.search(sentence)) and self._names_the_topic(q, terms)
         if q.asked is Asked.SHARE:
             return bool(SHARE.search(sentence))
         if q.asked is Asked.QUANTITY:
@@ -147,8 +216,9 @@ class FitChecker:
             return bool(NAME.search(sentence) or PLACE.search(sentence))
         return True
 
-    def _count_fits(self, q: QuestionAnalysis, sentence: str) -> bool:
-        """A number (not a year, a goal number or a percentage) near a counted word."""
+    def _count_fits(self, q: QuestionAnalysis, sentence: str, context_terms: set[str]) -> bool:
+        """A number (not a year, a goal number or a percentage) near a counted word, or, when
+        the sentence does not repeat the counted word, in a passage about it."""
         tokens = words(normalise_numbers(sentence))
         counted = () if looks_english(q.text) else q.counted  # English words are not the reports'
         wanted: set[str] = set().union(*(k.terms for k in counted)) if counted else set()
@@ -163,6 +233,8 @@ class FitChecker:
             if PERCENT_AFTER.match(normalise_numbers(sentence)[end:]):
                 continue
             if not counted or any(abs(i - j) <= COUNT_WINDOW for j in near):
+                return True
+            if not near and wanted & context_terms:
                 return True
         return False
 
@@ -188,9 +260,56 @@ def _month_fits(q: QuestionAnalysis, sentence: str) -> bool:
     return not q.months or any(m in lower for m in q.months)
 
 
-def _planned(sentence: str) -> bool:
-    """A sentence stating a target, an intention or a forecast and no result."""
+def _squashed(text: str) -> str:
+    """Lower case without spaces and hyphens: 'Bank ID' and 'BankID' are one name."""
+    return re.sub(r"[\s-]+", "", text.lower())
+
+
+def _planned(sentence: str, chunk: Chunk) -> bool:
+    """A sentence stating a target, an intention or a forecast and no result: a row of an
+    activity table, an expected result, or a sentence that says so."""
+    header = " ".join(chunk.table_header or [])[:40].lower()
+    if chunk.section.endswith("Förväntat resultat"):
+        return True  # "har genomförts" in an expected result is what should have happened
+    if header.startswith("aktivitet") or "Startdatum" in sentence:
+        return not OUTCOME.search(sentence)
     return bool(PLANNED.search(sentence)) and not OUTCOME.search(sentence)
+
+
+COLUMN_WORDS = frozenset(
+    {
+        "startdatum",
+        "slutdatum",
+        "årsmål",
+        "periodicitet",
+        "utfall",
+        "prognos",
+        "period",
+        "avvikelse",
+        "kommentar",
+        "tertial",
+        "indikator",
+        "aktivitet",
+        "periodens",
+    }
+)
+"""Column names in table-row sentences: capitalised, but no names."""
+PLACE_WORDS = frozenset(
+    {"stockholm", "stockholms", "sverige", "hässelby", "vällingby", "kungsholmen", "kungsholmens"}
+)
+
+
+def _has_new_name(question: str, sentence: str) -> bool:
+    """A proper name in the sentence that the question does not already say (and that is not
+    the city's or a district's name)."""
+    asked = {w.lower() for _, _, w in words(question)}
+    for match in NAME.finditer(sentence):
+        if match.group(0).lower() in COLUMN_WORDS or sentence[: match.start()].endswith(", "):
+            continue
+        parts = [p.lower() for p in re.split(r"[ -]", match.group(0))]
+        if any(p not in asked and p not in PLACE_WORDS for p in parts):
+            return True
+    return False
 
 
 def refusal_message(

@@ -10,6 +10,7 @@ of fact (an amount, a number, a time) that no good sentence contains, the answer
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -93,8 +94,8 @@ class Answerer:
         self.lexical = lexical
         self.params = params or AnswerParams()
         self.expander = expander
-        self.fits = FitChecker(lexical.analyzer)
         self.frequencies = Frequencies(lexical.analyzer, lexical.document_frequency, lexical.size)
+        self.fits = FitChecker(self.frequencies)
         self.districts = frozenset(d.district for d in snapshot.documents.values() if d.district)
 
     def analyse(self, question: str, query: PreparedQuery) -> QuestionAnalysis:
@@ -106,6 +107,8 @@ class Answerer:
         related = hits[:RELATED]
         if any(d not in self.districts for d in analysis.districts):
             return self._refuse(analysis, [], related)
+        if analysis.unknown and not analysis.key_terms and not looks_english(question):
+            return self._refuse(analysis, [], related)  # about nothing the reports mention
         candidates = self._candidates(
             hits[: self.params.timeline_passages if trend else self.params.passages]
         )
@@ -286,6 +289,15 @@ class Answerer:
 
 def _period(doc: DocumentInfo) -> tuple[int, int]:
     return (doc.year or 0, DOC_TYPE_ORDER.get(doc.doc_type or "", 9))
+
+
+CONTACT = re.compile(r"\S+@\S+|\b(tel|telefon)\.?\s*[\d-]", re.I)
+MIN_WORDS = 4
+
+
+def _says_something(sentence: str) -> bool:
+    """Not an e-mail address, a phone number or a heading-sized fragment."""
+    return not CONTACT.search(sentence) and len(sentence.split()) >= MIN_WORDS
 
 
 def _tables(chosen: list[Candidate], citations: list[Hit]) -> list[AnswerTable]:

@@ -57,7 +57,7 @@ ASKED_PATTERNS: list[tuple[Asked, re.Pattern[str]]] = [
         Asked.QUANTITY,
         re.compile(
             r"\bhur (stor|stort|stora|hög|högt|höga|låg|lågt|lång|långt|mycket)\b|"
-            r"\b(how (big|high|large|much|long))\b",
+            r"\b(how (big|high|large|much|long|tall|far|old))\b",
             re.I,
         ),
     ),
@@ -72,7 +72,7 @@ ASKED_PATTERNS: list[tuple[Asked, re.Pattern[str]]] = [
         Asked.DATE,
         re.compile(
             r"^\s*(när|when)\b|\b(vilket datum|vilken (dag|månad|vecka|tid på året)|"
-            r"från och med när|hur länge|öppettider(na)?|vilka tider|hur dags|vilken tid)\b",
+            r"från och med när|öppettider(na)?|vilka tider|hur dags|vilken tid)\b",
             re.I,
         ),
     ),
@@ -101,7 +101,9 @@ ASKED_PATTERNS: list[tuple[Asked, re.Pattern[str]]] = [
 
 PAST = re.compile(
     r"\b(fick|blev|var|hade|gick|kom|tog|fanns|gav|gjorde|hann|lyckades|ökade|minskade|"
-    r"startade|uppgick|landade|slutade|nådde|klarade|hamnade|[a-zåäö]{3,}(ades|des|tes))\b",
+    r"startade|uppgick|landade|slutade|nådde|klarade|hamnade|genomförde|öppnade|stängde|delade|"
+    r"valde|införde|beslutade|använde|anställde|byggde|satsade|betalade|hölls|nådde|"
+    r"[a-zåäö]{3,}(ades|des|tes))\b",
     re.I,
 )
 """A finite verb in the past tense (irregular and common forms, and the passive -ades/-des/-tes;
@@ -200,6 +202,9 @@ class QuestionAnalysis:
     districts: tuple[str, ...]
     """Stockholm districts the question names (in the index or not)."""
     key_terms: tuple[KeyTerm, ...] = field(default_factory=tuple)
+    names: tuple[str, ...] = ()
+    """Proper names and acronyms the question uses ("Gröna Lund", "Openlab", "SIP"), other
+    than districts and the city: an answer's passage must name them too."""
     unknown: tuple[str, ...] = ()
     """Topic words the reports never use (nor any synonym of them): not counted in coverage."""
     counted: tuple[KeyTerm, ...] = ()
@@ -268,9 +273,31 @@ def analyse(
         months=tuple(dict.fromkeys(m.lower() for m in MONTH.findall(question))),
         districts=districts,
         key_terms=tuple(_merge(keys)),
+        names=_names(question, placed),
         unknown=tuple(dict.fromkeys(unknown)),
         counted=_counted(question, keys) if asked is Asked.COUNT else (),
     )
+
+
+NAME_WORD = re.compile(r"(?<![\w-])[A-ZÅÄÖ][\wåäöÅÄÖé+]*(?:-[A-ZÅÄÖ][\wåäöÅÄÖé+]*)*")
+NOT_NAMES = frozenset({"kf", "kfs", "vb", "vp", "t1", "t2", "i", "en", "ett"})
+CITY = frozenset({"stockholm", "stockholms", "sverige", "sweden", "swedish"})
+
+
+def _names(question: str, placed: set[str]) -> tuple[str, ...]:
+    """Capitalised words after the first word, and acronyms ("SiS" of "SiS-hem"), that are not
+    districts (those are filters) or the city."""
+    out: list[str] = []
+    for match in NAME_WORD.finditer(question):
+        if not question[: match.start()].strip():
+            continue  # the question's first word is capitalised anyway
+        name = match.group(0)
+        folded = fold(name)
+        parts = re.split(r"[\s-]+", folded)
+        if all(p in placed or p in NOT_NAMES or p in CITY for p in parts) or folded in placed:
+            continue
+        out.append(name)
+    return tuple(dict.fromkeys(out))
 
 
 def _first(match: re.Match[str]) -> bool:

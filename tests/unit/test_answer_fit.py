@@ -41,7 +41,7 @@ def chunk(text: str, section: str = "") -> Chunk:
 def check(question: str, sentence: str, year: int = 2024, **kwargs: object) -> Fit:
     freq = corpus()
     q = analyse(question, Expansion(), freq)
-    return FitChecker(freq.analyzer).fit(q, sentence, chunk(sentence), doc(year, **kwargs))  # type: ignore[arg-type]
+    return FitChecker(freq).fit(q, sentence, chunk(sentence), doc(year, **kwargs))  # type: ignore[arg-type]
 
 
 def test_what_is_asked() -> None:
@@ -117,9 +117,7 @@ def test_everyday_words_count_through_their_mapping() -> None:
     freq = corpus()
     mapped = Expansion((Mapping("dagis", ("förskola",)),))
     q = analyse("Hur många platser har dagis?", mapped, freq)
-    fit = FitChecker(freq.analyzer).fit(
-        q, "Förskolan har 40 platser i Vällingby.", chunk("x"), doc(2024)
-    )
+    fit = FitChecker(freq).fit(q, "Förskolan har 40 platser i Vällingby.", chunk("x"), doc(2024))
     assert math.isclose(fit.coverage, 1.0) and fit.kind
 
 
@@ -129,7 +127,7 @@ def test_refusals_say_what_the_reports_hold() -> None:
 
     def message(question: str, sentence: str) -> str:
         q: QuestionAnalysis = analyse(question, Expansion(), freq)
-        fit = FitChecker(freq.analyzer).fit(q, sentence, chunk(sentence), doc(2024))
+        fit = FitChecker(freq).fit(q, sentence, chunk(sentence), doc(2024))
         return refusal_message(q, [(fit, doc(2024))], held)
 
     assert message("Hur många fältassistenter finns i Rinkeby-Kista?", "x") == (
