@@ -71,6 +71,9 @@ test-slow: setup
 eval: index
 	$(BIN)/python -m eval.run --ask --out eval/results/dev.json
 	$(BIN)/python -m eval.run --ask --questions eval/heldout.jsonl --out eval/results/heldout.json
+	for set in everyday_tune nearmiss_tune everyday nearmiss everyday2 nearmiss2; do \
+	  $(BIN)/python -m eval.run --ask --questions eval/$$set.jsonl --out eval/results/everyday/new-$$set.json || exit 1; \
+	done
 	$(BIN)/python -m eval.commitments_eval
 	$(BIN)/python -m eval.linking
 
