@@ -15,8 +15,17 @@ from dataclasses import dataclass
 from indexer.labels import DOC_TYPE_NAMES
 from indexer.lexical.analysis import normalise_numbers, words
 from indexer.models import Chunk, DocumentInfo
-from service.answers.question import Asked, Frequencies, KeyTerm, QuestionAnalysis
+from indexer.structure.metadata import DISTRICTS, fold
+from service.answers.question import (
+    CITY,
+    MONTHS,
+    Asked,
+    Frequencies,
+    KeyTerm,
+    QuestionAnalysis,
+)
 from service.search.lexical import looks_english
+from service.search.query import DISTRICT_ALIASES
 
 NUMBER = re.compile(
     r"(?<![\d.,])\d+(?:[ ,.]\d+)*(?![\d.])|\b(två|tre|fyra|fem|sex|sju|åtta|nio|tio|"
@@ -25,19 +34,15 @@ NUMBER = re.compile(
 )
 """A count: digits or a number word ("en"/"ett" are left out: as often articles)."""
 DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
-DATE = re.compile(
-    r"\d{4}-\d{2}-\d{2}|\b\d{1,2}\s+(januari|februari|mars|april|maj|juni|juli|augusti|"
-    r"september|oktober|november|december)\b",
-    re.I,
-)
+MONTH_NAMES = "|".join(MONTHS)
+DATE = re.compile(rf"\d{{4}}-\d{{2}}-\d{{2}}|\b\d{{1,2}}\s+({MONTH_NAMES})\b", re.I)
 """Dates, whose digits are no quantity."""
 YEAR_OR_GOAL = re.compile(r"^(19|20)\d{2}$|^\d+(\.\d+)+$")
 AMOUNT = re.compile(r"\d[\d ,.]*\s*(mnkr|tkr|kr\b|kronor|miljon|miljoner|miljard)|\bmnkr\b", re.I)
 SHARE = re.compile(r"%|\bprocent\b|\bandel(en)?\b|\bhälften\b|\bvar (tredje|fjärde)\b", re.I)
 TIME = re.compile(
-    r"\b(19|20)\d{2}\b|\b(januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|"
-    r"november|december|våren|hösten|sommaren|vintern|sommarlovet|jullovet|sportlovet|"
-    r"tertial|kvartal|vecka|veckan|dagligen|kvällar|helger)\b|\d{4}-\d{2}-\d{2}",
+    rf"\b(19|20)\d{{2}}\b|\b({MONTH_NAMES}|våren|hösten|sommaren|vintern|sommarlovet|jullovet|"
+    r"sportlovet|tertial|kvartal|vecka|veckan|dagligen|kvällar|helger)\b|\d{4}-\d{2}-\d{2}",
     re.I,
 )
 CLOCK_Q = re.compile(r"\b(öppettider(na)?|vilka tider|hur dags|vilken tid|klockan)\b", re.I)
@@ -48,6 +53,8 @@ CLOCK = re.compile(
     re.I,
 )
 """For "öppettider", "hur dags": a time of day or week, not just a year."""
+MAX_CONTEXTS = 4096
+"""Analysed chunk contexts kept per build (the cache starts over when full)."""
 COUNT_WINDOW = 8
 """A count must stand within this many words of the counted word."""
 NAME = re.compile(r"(?<!^)(?<![.:!?]\s)\b[A-ZÅÄÖ][a-zåäöé]+(?:[ -][A-ZÅÄÖ][a-zåäöé]+)*")
@@ -97,9 +104,6 @@ ROLE_WORDS = re.compile(r"\w*(direktör|chef|ordförande|samordnare|handläggare
 
 TOPIC_BOUND = frozenset({Asked.COUNT, Asked.AMOUNT, Asked.SHARE, Asked.QUANTITY, Asked.YES_NO})
 """Questions whose answer is only an answer about the question's own topic."""
-TOPIC_SHARE = 0.5
-"""Key words weighing at least this share of the rarest one name the topic in a refusal
-message; common ones ("hög", "fler") do not."""
 ASKED_NAMES = {
     Asked.PERSON: "någon person",
     Asked.COUNT: "något antal",
@@ -139,14 +143,35 @@ class Fit:
         )
 
 
+@dataclass(frozen=True)
+class PassageContext:
+    """A chunk's heading, goals, unit and text: as terms, and squashed for finding names."""
+
+    terms: frozenset[str]
+    squashed: str
+
+
 class FitChecker:
     def __init__(self, frequencies: Frequencies) -> None:
         self.frequencies = frequencies
         self.analyzer = frequencies.analyzer
+        self._contexts: dict[str, PassageContext] = {}
+
+    def context(self, chunk: Chunk) -> PassageContext:
+        """Analysed once per chunk: an answer checks every sentence of a few chunks."""
+        text = _context(chunk)  # the key: copies of a text in other units differ in unit
+        found = self._contexts.get(text)
+        if found is None:
+            if len(self._contexts) >= MAX_CONTEXTS:
+                self._contexts.clear()
+            found = PassageContext(frozenset(self.analyzer.terms(text)), _squashed(text))
+            self._contexts[text] = found
+        return found
 
     def fit(self, q: QuestionAnalysis, sentence: str, chunk: Chunk, document: DocumentInfo) -> Fit:
         sentence_terms = set(self.analyzer.terms(sentence))
-        context_terms = sentence_terms | set(self.analyzer.terms(_context(chunk)))
+        passage = self.context(chunk)
+        context_terms = sentence_terms | passage.terms
         covered = [k for k in q.key_terms if k.terms & context_terms]
         weight = q.total_weight
         coverage = sum(k.weight for k in covered) / weight if weight else 1.0
@@ -156,16 +181,16 @@ class FitChecker:
             year=_year_fits(q, sentence, document) and _month_fits(q, sentence),
             outcome=not (q.past and _planned(sentence, chunk)),
             covered=tuple(k.word for k in covered),
-            names=self._names_fit(q, f"{sentence} {_context(chunk)}"),
+            names=self._names_fit(q, sentence, passage),
             topic=self._topic_fits(q, context_terms),
         )
 
-    def _names_fit(self, q: QuestionAnalysis, passage: str) -> bool:
+    def _names_fit(self, q: QuestionAnalysis, sentence: str, passage: PassageContext) -> bool:
         """Each name the question uses is in the passage (its text, heading, goals, unit); for
         an English question, in the corpus at all (its names may be translated in the text)."""
         if looks_english(q.text):
             return all(all(self.frequencies.df(t) for t in self.analyzer.terms(n)) for n in q.names)
-        squashed = _squashed(passage)
+        squashed = _squashed(sentence) + passage.squashed
         return all(_squashed(n) in squashed for n in q.names)
 
     def _names_the_topic(self, q: QuestionAnalysis, terms: set[str]) -> bool:
@@ -173,17 +198,14 @@ class FitChecker:
         an answer in a sentence that says what it is for)."""
         if not q.key_terms or looks_english(q.text):
             return True
-        heaviest = max(k.weight for k in q.key_terms)
-        return any(k.terms & terms for k in q.key_terms if k.weight >= TOPIC_SHARE * heaviest)
+        return any(k.terms & terms for k in q.topical)
 
     def _topic_fits(self, q: QuestionAnalysis, context_terms: set[str]) -> bool:
-        """For a figure, the question's topic (its rarest key words) must be in the passage:
-        a figure about something else is no answer."""
+        """For a figure or a yes/no, the question's topic (its rarest key words) must be in the
+        passage: a figure, or a "yes", about something else is no answer."""
         if q.asked not in TOPIC_BOUND or not q.key_terms or looks_english(q.text):
             return True
-        heaviest = max(k.weight for k in q.key_terms)
-        topical = [k for k in q.key_terms if k.weight >= TOPIC_SHARE * heaviest]
-        return any(k.terms & context_terms for k in topical)
+        return any(k.terms & context_terms for k in q.topical)
 
     def _kind(
         self, q: QuestionAnalysis, sentence: str, terms: set[str], context_terms: set[str]
@@ -294,9 +316,13 @@ COLUMN_WORDS = frozenset(
     }
 )
 """Column names in table-row sentences: capitalised, but no names."""
-PLACE_WORDS = frozenset(
-    {"stockholm", "stockholms", "sverige", "hässelby", "vällingby", "kungsholmen", "kungsholmens"}
+PLACE_WORDS = (
+    CITY
+    | {part for d in DISTRICTS for part in re.split(r"[\s-]+", fold(d))}
+    | {f"{part}s" for d in DISTRICTS for part in re.split(r"[\s-]+", fold(d))}
+    | {part for alias in DISTRICT_ALIASES for part in alias.split()}
 )
+"""Folded words of the city's and the districts' names: places, not the name asked for."""
 
 
 def _has_new_name(question: str, sentence: str) -> bool:
@@ -307,7 +333,7 @@ def _has_new_name(question: str, sentence: str) -> bool:
         if match.group(0).lower() in COLUMN_WORDS or sentence[: match.start()].endswith(", "):
             continue
         parts = [p.lower() for p in re.split(r"[ -]", match.group(0))]
-        if any(p not in asked and p not in PLACE_WORDS for p in parts):
+        if any(p not in asked and fold(p) not in PLACE_WORDS for p in parts):
             return True
     return False
 
@@ -322,8 +348,7 @@ def refusal_message(
     if foreign:
         held = " och ".join(sorted(districts_held)) or "inga stadsdelar"
         return f"Rapporterna gäller {held}, inte {' eller '.join(foreign)}."
-    heaviest = max((k.weight for k in q.key_terms), default=0.0)
-    topical = {k.word for k in q.key_terms if k.weight >= TOPIC_SHARE * heaviest}
+    topical = {k.word for k in q.topical}
     best = max(closest, key=lambda fd: fd[0].coverage, default=None)
     if best is None or not topical & set(best[0].covered):
         topic = _join(list(q.unknown[:3])) or _words(q.key_terms) or "det du frågar om"

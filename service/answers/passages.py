@@ -2,14 +2,14 @@
 
 The passages found by search are cut into sentences (a table row becomes one sentence that
 names its columns). Each sentence is scored against the question with the embedding model and
-by the question's rare words it contains; the best few form the answer. Nothing is written
-that is not in a report. When the best sentence is too weak, or the question asks for a kind
-of fact (an amount, a number, a time) that no good sentence contains, the answer says so.
+by the question's rare words it contains; the best few that fit what the question asks
+(`service.answers.fit`) form the answer. Nothing is written that is not in a report. When the
+best sentence is too weak or none fits, the answer says so, with what the reports do hold and
+the closest passages.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 
@@ -190,12 +190,8 @@ class Answerer:
 
     def _rare_term_weights(self, question: str) -> dict[str, float]:
         """Question terms weighted by how rare they are in the corpus (unknown terms count most)."""
-        index = self.lexical
-        weights: dict[str, float] = {}
-        for term in set(index.analyzer.terms(question)):
-            df = index.document_frequency(term)
-            weights[term] = math.log((index.size + 1) / (df + 1))
-        return weights
+        terms = set(self.lexical.analyzer.terms(question))
+        return {term: self.frequencies.idf(term) for term in terms}
 
     def _choose(
         self, candidates: list[Candidate], floor: float, coverage: float

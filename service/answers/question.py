@@ -125,6 +125,8 @@ MONTHS = (
     "december",
 )
 MONTH = re.compile(rf"\b({'|'.join(MONTHS)})\b", re.I)
+TOPIC_SHARE = 0.5
+"""Key words weighing at least this share of the rarest one name the question's topic."""
 COUNTED_WORDS = 4
 """At most this many key words after "hur många" name what is counted ("samordnade
 individuella planer (SIP)")."""
@@ -214,17 +216,26 @@ class QuestionAnalysis:
     def total_weight(self) -> float:
         return sum(k.weight for k in self.key_terms)
 
+    @property
+    def topical(self) -> tuple[KeyTerm, ...]:
+        """The key words that name the topic: those weighing at least TOPIC_SHARE of the
+        rarest one (common words such as "hög", "fler" do not)."""
+        heaviest = max((k.weight for k in self.key_terms), default=0.0)
+        return tuple(k for k in self.key_terms if k.weight >= TOPIC_SHARE * heaviest)
+
 
 class Frequencies:
     """What the analysis needs to know about the corpus (a BM25 index gives it)."""
 
-    def __init__(self, analyzer: Analyzer, document_frequency: object, size: int) -> None:
+    def __init__(
+        self, analyzer: Analyzer, document_frequency: Callable[[str], int], size: int
+    ) -> None:
         self.analyzer = analyzer
         self._df = document_frequency
         self.size = size
 
     def df(self, term: str) -> int:
-        return int(self._df(term))  # type: ignore[operator]
+        return int(self._df(term))
 
     def idf(self, term: str) -> float:
         return math.log((self.size + 1) / (self.df(term) + 1))

@@ -82,6 +82,11 @@ class Expander:
         terms = self.analyzer.terms(" ".join(w for m in mappings for w in m.report_words))
         return Expansion(tuple(mappings), tuple(dict.fromkeys(terms)), rewritten)
 
+    def has_everyday_words(self, question: str) -> bool:
+        """Whether any word of the question is one the reports never use (cheap: term counts
+        only), so that callers look up the question's context only when it can matter."""
+        return any(self._everyday(token) for _, _, token in words(question))
+
     def report_words(self, token: str) -> tuple[str, ...]:
         """Report words for an everyday word: its thesaurus synonyms, or its parts' mapped."""
         lower = token.lower()

@@ -122,6 +122,8 @@ class Searcher:
         question's vector, only to words its nearest passages use."""
         if self.expander is None or looks_english(query):
             return Expansion()
+        if not self.expander.has_everyday_words(query):
+            return Expansion()  # no dense search for the context of a question in report words
         context = set(self._dense(vector, None)) if vector is not None else None
         return self.expander.expand(query, context)
 

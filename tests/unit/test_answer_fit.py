@@ -142,3 +142,12 @@ def test_refusals_say_what_the_reports_hold() -> None:
     assert message("Vad säger bussarna om tunnelbanan?", "Sjukfrånvaron har minskat.").startswith(
         "Rapporterna säger inget om"
     )
+
+
+def test_a_copy_in_another_unit_has_its_own_context() -> None:
+    checker = FitChecker(corpus())
+    text = "Förskolan har 40 platser i Vällingby."
+    one = Chunk("d", text, text, "prose", [1], "", [], "Familjeenheten", "same-hash")
+    other = Chunk("d", text, text, "prose", [1], "", [], "Vuxenenheten", "same-hash")
+    assert checker.context(one) is checker.context(one)
+    assert checker.context(one).squashed != checker.context(other).squashed
