@@ -31,7 +31,8 @@ from indexer.embedding.documents import DocumentEncoder, embed_missing
 from indexer.models import Chunk, DocumentInfo, Section
 from indexer.reading.extract import SUPPORTED_SUFFIXES, ExtractionError, file_sha256, read_document
 from indexer.store.format import BuildDocument
-from indexer.store.reuse import PreviousBuild, previous_build
+from indexer.store.reuse import PreviousBuild
+from indexer.store.target import BuildTarget, IndexLocation, open_target
 from indexer.structure.metadata import (
     MANIFEST_NAMES,
     ManifestError,
@@ -162,7 +163,7 @@ def list_corpus(corpus: Path) -> tuple[list[Path], list[Failure]]:
 
 def build_index(
     corpus: Path,
-    index_dir: Path,
+    index_dir: IndexLocation,
     model: ModelInfo,
     encoder_factory: Callable[[], DocumentEncoder],
     params: ChunkParams | None = None,
@@ -182,14 +183,14 @@ def build_index(
     recorded = json.loads(json.dumps(dict(tuning or {}), ensure_ascii=False))
     show = _interactive() if progress is None else progress
     report = BuildReport()
-    with store.build_lock(index_dir):
-        store.remove_leftovers(index_dir)
+    target = open_target(index_dir)
+    with target.session():
         fingerprint = {
             "model_id": model.model_id,
             "chunking": params.as_dict(),
             "extractor": EXTRACTOR_VERSION,
         }
-        previous = previous_build(index_dir, fingerprint, force)
+        previous = target.previous(fingerprint, force)
         files, failures = list_corpus(corpus)
         report.failures.extend(failures)
         try:
@@ -203,9 +204,9 @@ def build_index(
         prepared = _prepare_all(files, previous, overrides, params, report, show, state, tell)
         report.removed = sorted(set(previous.documents) - {p.info.name for p in prepared})
         unchanged = not (report.new or report.changed or report.removed)
-        if unchanged and previous.build and previous.tuning == recorded:
+        if unchanged and previous.build_id and previous.tuning == recorded:
             report.up_to_date = True
-            report.build = previous.build.name
+            report.build = previous.build_id
         else:
             state.stage = "embedding"
             tell(state)
@@ -220,8 +221,7 @@ def build_index(
             report.embedded_chunks, report.embedded_texts = counts.chunks, counts.texts
             state.stage = "writing"
             tell(state)
-            build = _write(index_dir, corpus, model, params, recorded, prepared, report)
-            report.build = build.name
+            report.build = _write(target, corpus, model, params, recorded, prepared, report)
         report.documents = len(prepared)
         report.chunks = sum(len(p.chunks) for p in prepared)
         report.pages = sum(p.info.page_count for p in prepared)
@@ -288,15 +288,15 @@ def _parse(
 
 
 def _write(
-    index_dir: Path,
+    target: BuildTarget,
     corpus: Path,
     model: ModelInfo,
     params: ChunkParams,
     tuning: dict[str, Any],
     prepared: list[BuildDocument],
     report: BuildReport,
-) -> Path:
-    """Write the prepared documents as a new build and make it current."""
+) -> str:
+    """Write the prepared documents as a new build and make it current; its id."""
     documents = [p.info for p in prepared]
     now = datetime.now(UTC)
     manifest = store.Manifest(
@@ -322,14 +322,13 @@ def _write(
     records = RecordSet(
         items=[r for p in prepared for r in p.records], vectors=_stack(record_vectors, dimension)
     )
-    return store.write_build(
-        index_dir,
+    return target.write(
         manifest,
         documents,
         [c for p in prepared for c in p.chunks],
         _stack([p.vectors for p in prepared], dimension),
-        records=records,
-        sentence_vectors=_stack([p.sentence_vectors for p in prepared], dimension),
+        records,
+        _stack([p.sentence_vectors for p in prepared], dimension),
     )
 
 

@@ -41,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         from indexer.embedding.provision import ModelProvisionError
         from indexer.reading.extract import ExtractionError
         from indexer.store import IndexLoadError, IndexLockedError
+        from indexer.store.format import StoreUnavailableError
         from service.search.runtime import ModelMismatchError
 
         known = (
@@ -50,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
             ModelProvisionError,
             IndexLoadError,
             IndexLockedError,
+            StoreUnavailableError,
             ModelMismatchError,
             FileNotFoundError,
         )
@@ -76,11 +78,13 @@ def _parser() -> argparse.ArgumentParser:
     index = sub.add_parser("index", help="build or update the index")
     index.add_argument("corpus", nargs="?", type=Path, help="folder of reports (default: corpus/)")
     index.add_argument("--index-dir", type=Path)
+    _store_arg(index)
     index.add_argument("--force", action="store_true", help="re-embed everything")
     index.set_defaults(run=_cmd_index)
 
     inspect = sub.add_parser("inspect", help="list indexed documents, units and goals")
     inspect.add_argument("--index-dir", type=Path)
+    _store_arg(inspect)
     inspect.add_argument("--json", action="store_true")
     inspect.set_defaults(run=_cmd_inspect)
 
@@ -101,8 +105,31 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.add_argument("--index-dir", type=Path)
+    _store_arg(serve)
     serve.set_defaults(run=_cmd_serve)
+
+    postgres = sub.add_parser(
+        "postgres", help="a local PostgreSQL with pgvector (for tests, trials)"
+    )
+    postgres_sub = postgres.add_subparsers(title="postgres commands")
+    start = postgres_sub.add_parser(
+        "start", help="start it (created on first start); prints its URL"
+    )
+    start.add_argument("--data", type=Path, required=True, help="its data folder")
+    start.set_defaults(run=_cmd_postgres_start)
+    stop = postgres_sub.add_parser("stop", help="stop the PostgreSQL of a data folder")
+    stop.add_argument("--data", type=Path, required=True, help="its data folder")
+    stop.set_defaults(run=_cmd_postgres_stop)
     return parser
+
+
+def _store_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--store",
+        metavar="URL",
+        help="a postgresql:// database holding the builds (default: "
+        "RAPPORTSOK_STORE, else the index folder)",
+    )
 
 
 def _filter_args(parser: argparse.ArgumentParser) -> None:
@@ -112,11 +139,22 @@ def _filter_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--goal")
     parser.add_argument("--unit")
     parser.add_argument("--index-dir", type=Path)
+    _store_arg(parser)
 
 
 def _with_index_dir(args: argparse.Namespace, settings: Settings) -> Settings:
-    index_dir = getattr(args, "index_dir", None)
-    return settings.model_copy(update={"index_dir": index_dir}) if index_dir else settings
+    """The settings with --index-dir and --store applied."""
+    update: dict[str, Any] = {}
+    if getattr(args, "index_dir", None):
+        update["index_dir"] = args.index_dir
+    store = getattr(args, "store", None)
+    if store:
+        from indexer.store.postgres import is_postgres_url
+
+        if not is_postgres_url(store):
+            raise CliError(f"--store {store!r}: not a postgresql:// URL")
+        update["store"] = store
+    return settings.model_copy(update=update) if update else settings
 
 
 # ----------------------------------------------------------------------------- commands
@@ -153,10 +191,10 @@ def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_inspect(args: argparse.Namespace, settings: Settings) -> int:
-    from service.search.snapshot import load_snapshot
+    from service.search.source import open_source
 
     settings = _with_index_dir(args, settings)
-    snapshot = load_snapshot(settings.index_dir)
+    snapshot = open_source(settings).load()
     summary = _inspect_summary(snapshot)
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
@@ -310,15 +348,15 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         update["host"] = args.host
     if args.port:
         update["port"] = args.port
-    if args.index_dir:
-        update["index_dir"] = args.index_dir
-    settings = settings.model_copy(update=update)
+    settings = _with_index_dir(args, settings.model_copy(update=update))
     engine = Engine(settings)
-    print(
-        f"rapportsok: serving {len(engine.snapshot.documents)} documents "
-        f"({engine.snapshot.build.name}) on http://{settings.host}:{settings.port}",
-        file=sys.stderr,
-    )
+    url = f"http://{settings.host}:{settings.port}"
+    if engine.has_build:
+        what = f"{len(engine.snapshot.documents)} documents ({engine.snapshot.build.name})"
+        print(f"rapportsok: serving {what} on {url}", file=sys.stderr)
+    else:
+        problem = engine.store_status().problem
+        print(f"rapportsok: serving on {url}; no build loaded yet ({problem})", file=sys.stderr)
     app = create_app(settings, engine=engine)
     uvicorn.run(
         app,
@@ -328,6 +366,21 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         access_log=False,
         h11_max_incomplete_event_size=1 << 20,
     )
+    return 0
+
+
+def _cmd_postgres_start(args: argparse.Namespace, settings: Settings) -> int:
+    from service.local_postgres import start
+
+    print(f"PostgreSQL with pgvector running; data in {args.data}", file=sys.stderr)
+    print(start(args.data))
+    return 0
+
+
+def _cmd_postgres_stop(args: argparse.Namespace, settings: Settings) -> int:
+    from service.local_postgres import stop
+
+    print(f"PostgreSQL of {args.data} {'stopped' if stop(args.data) else 'was not running'}")
     return 0
 
 

@@ -15,14 +15,15 @@ from pathlib import Path
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from indexer import store
 from indexer.commitments.records import RecordKind
 from indexer.labels import DOC_TYPE_FILTERS
 from indexer.reading.ocr import ocr_status
+from indexer.store.format import StoreUnavailableError
+from indexer.store.postgres.connection import is_postgres_url
 from indexer.structure.metadata import fold
 from service.answers.indicators import answer_from_rows
 from service.commitments.views import Comparison
-from service.errors import InvalidInput, NotFound, UnknownValue
+from service.errors import InvalidInput, NotFound, NotReady, UnknownValue
 from service.language.lemmas import warm_up
 from service.language.thesaurus import load_thesaurus
 from service.library.goals import goal_tree
@@ -38,13 +39,15 @@ from service.results import (
     Passage,
     Passages,
     ReportFile,
+    StoreStatus,
 )
 from service.search.highlight import highlight_spans
 from service.search.loaded import LoadedBuild, load_build
 from service.search.query import Vocabulary, understand
 from service.search.retrieval import Hit, Searcher, SearchResult
 from service.search.runtime import ensure_model_matches, get_embedder, model_info
-from service.search.snapshot import Filters, Snapshot, load_snapshot
+from service.search.snapshot import Filters, Snapshot
+from service.search.source import IndexSource, open_source
 from service.settings import Settings
 
 GOAL_NUMBER = re.compile(r"^\d{1,2}(\.\d{1,2}){0,3}$")
@@ -65,19 +68,32 @@ class Engine:
         threadpool_limits(limits=1, user_api="blas")
         self.settings = settings
         self.index_dir = Path(settings.index_dir)
+        self.source: IndexSource = open_source(settings)
         self.model = model_info(settings)
         self.thesaurus, self.thesaurus_status = load_thesaurus(settings.thesaurus)
         if self.thesaurus is not None:
             warm_up()
         self._lock = threading.Lock()
         self._current: LoadedBuild | None = None
-        self.reload()
+        try:
+            self.reload()
+        except StoreUnavailableError:
+            if not is_postgres_url(settings.index_location):
+                raise
+            # a database that is down at start: serve 503s, and load when it is back
 
     @property
     def loaded(self) -> LoadedBuild:
         """The build in use with everything derived from it; read it once per request."""
-        assert self._current is not None
-        return self._current
+        current = self._current
+        if current is None:
+            problem = self.source.problem()
+            raise NotReady(None, f"no index loaded yet{'; ' + problem if problem else ''}")
+        return current
+
+    @property
+    def has_build(self) -> bool:
+        return self._current is not None
 
     @property
     def searcher(self) -> Searcher:
@@ -90,11 +106,11 @@ class Engine:
     def reload(self) -> bool:
         """Load the current build if it is not the one in use; True if it changed."""
         with self._lock:
-            build = store.current_build(self.index_dir)
-            if self._current is not None and build == self._current.build:
+            build = self.source.current_id()
+            if self._current is not None and build == self._current.build.name:
                 return False
-            snapshot = load_snapshot(self.index_dir)
-            ensure_model_matches(snapshot.manifest.model, self.model, self.index_dir)
+            snapshot = self.source.load()
+            ensure_model_matches(snapshot.manifest.model, self.model, self.source.name)
             encoder = get_embedder(
                 self.settings.model, self.settings.precision, self.settings.device
             )
@@ -102,8 +118,8 @@ class Engine:
             return True
 
     def reload_if_changed(self) -> bool:
-        build = store.current_build(self.index_dir)
-        current = self._current.build if self._current else None
+        build = self.source.current_id()
+        current = self._current.build.name if self._current else None
         return self.reload() if build is not None and build != current else False
 
     # ------------------------------------------------------------------ search
@@ -309,10 +325,24 @@ class Engine:
         media = "application/pdf" if path.suffix.lower() == ".pdf" else "text/plain; charset=utf-8"
         return ReportFile(path, media)
 
+    def store_status(self) -> StoreStatus:
+        problem = self.source.problem()
+        kind = "postgresql" if is_postgres_url(self.settings.index_location) else "directory"
+        return StoreStatus(kind, self.source.name, problem is None, problem)
+
     def health(self) -> Health:
+        store_status = self.store_status()
+        if self._current is None:
+            return Health(
+                "unavailable",
+                False,
+                ocr=ocr_status(),
+                everyday_words=self.thesaurus_status,
+                store=store_status,
+            )
         snapshot = self.snapshot
         return Health(
-            status="ok",
+            status="ok" if store_status.reachable else "unavailable",
             index_loaded=True,
             build=snapshot.build.name,
             built_at=snapshot.manifest.built_at,
@@ -324,6 +354,7 @@ class Engine:
             device=getattr(self.loaded.encoder, "device", None),
             ocr=ocr_status(),
             everyday_words=self.thesaurus_status,
+            store=store_status,
         )
 
 

@@ -198,6 +198,18 @@ class ReportFile:
 
 
 @dataclass(frozen=True)
+class StoreStatus:
+    """Where builds come from and whether it answers."""
+
+    kind: str
+    """directory or postgresql"""
+    location: str
+    """The folder, or the database URL without its password."""
+    reachable: bool
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
 class Health:
     """Which build is loaded and how big it is (an engine that has not loaded has none)."""
 
@@ -216,6 +228,7 @@ class Health:
     """Whether scanned pages can be read (Tesseract with Swedish installed)."""
     everyday_words: ThesaurusStatus | None = None
     """Whether everyday words are mapped to report words (the Swedish thesaurus is there)."""
+    store: StoreStatus | None = None
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
@@ -268,6 +268,23 @@ class Tuning(Group):
     commitments: CommitmentParams = Field(default_factory=CommitmentParams)
 
 
+class DatabaseSettings(BaseModel):
+    """The service's connections to the PostgreSQL store (used only when `store` is a URL)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    pool_min: int = Field(1, ge=0, le=100, description="Connections kept open per replica")
+    pool_max: int = Field(
+        4, ge=1, le=100, description="Most connections per replica (one per request at a time)"
+    )
+    timeout_seconds: float = Field(
+        5.0,
+        gt=0,
+        le=120,
+        description="How long a request waits for a connection before it gets a 503",
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="RAPPORTSOK_", env_nested_delimiter="__", extra="ignore"
@@ -275,6 +292,14 @@ class Settings(BaseSettings):
 
     corpus_dir: Path = Field(ROOT / "corpus", description="Folder of report PDFs/text files")
     index_dir: Path = Field(ROOT / "var" / "index", description="Where index builds are kept")
+    store: str | None = Field(
+        None,
+        description="A postgresql:// URL: keep builds in that database (shared by replicas) "
+        "instead of index_dir",
+    )
+    database: DatabaseSettings = Field(
+        default_factory=DatabaseSettings, description="Connection pool for the database store"
+    )
     model: str = Field(
         str(ROOT / "var" / "models" / "multilingual-e5-small"),
         description="Sentence-transformers model: a local folder or a hub name",
@@ -326,6 +351,18 @@ class Settings(BaseSettings):
         """The usual sources, then the documented short names of the chunking settings."""
         legacy = ShortNames(settings_cls)
         return init_settings, env_settings, legacy, dotenv_settings, file_secret_settings
+
+    @field_validator("store")
+    @classmethod
+    def _store_is_a_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError("must be a postgresql:// URL (unset keeps builds in index_dir)")
+        return value or None
+
+    @property
+    def index_location(self) -> Path | str:
+        """Where builds are written and read: the database URL when set, else index_dir."""
+        return self.store or self.index_dir
 
     def with_tuning(self, **groups: Group) -> Settings:
         """A copy with some tuning groups replaced (e.g. `chunking=ChunkingParams(size=900)`)."""

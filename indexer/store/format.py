@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from indexer.commitments.records import Record
-from indexer.models import Chunk, DocumentInfo
+from indexer.models import Chunk, DocumentInfo, Goal
 
 FORMAT_VERSION = 5
 """3: BM25 saved with the build, tuned settings recorded in the manifest.
@@ -45,6 +45,10 @@ class IndexLoadError(Exception):
 
 class IndexLockedError(Exception):
     """Another build holds the index lock."""
+
+
+class StoreUnavailableError(Exception):
+    """The store cannot be reached (a database that is down or refuses connections)."""
 
 
 @dataclass
@@ -120,12 +124,17 @@ def read_manifest(build: Path) -> Manifest:
         raise IndexLoadError(f"{build}: incomplete index (no {MANIFEST}); run 'rapportsok index'")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict):
-            raise TypeError("not a JSON object")
-    except (json.JSONDecodeError, TypeError, UnicodeDecodeError) as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise IndexLoadError(
             f"{path}: unreadable manifest ({exc}); run 'rapportsok index'"
         ) from exc
+    return manifest_of(data, where=str(path), build=str(build))
+
+
+def manifest_of(data: Any, where: str, build: str) -> Manifest:
+    """A manifest from its JSON value, refused with a message naming `where` it came from."""
+    if not isinstance(data, dict):
+        raise IndexLoadError(f"{where}: unreadable manifest (not a JSON object)")
     version = data.get("version")
     if version != FORMAT_VERSION:
         raise IndexLoadError(
@@ -136,5 +145,17 @@ def read_manifest(build: Path) -> Manifest:
         return Manifest(**data)
     except TypeError as exc:
         raise IndexLoadError(
-            f"{path}: unreadable manifest ({exc}); run 'rapportsok index'"
+            f"{where}: unreadable manifest ({exc}); run 'rapportsok index'"
         ) from exc
+
+
+def chunk_as_json(chunk: Chunk) -> dict[str, Any]:
+    """A chunk as a JSON object (the PostgreSQL store keeps chunks this way)."""
+    return asdict(chunk)
+
+
+def chunk_of_json(data: dict[str, Any]) -> Chunk:
+    """The inverse of `chunk_as_json`."""
+    fields = dict(data)
+    fields["goals"] = [Goal(**g) for g in fields.get("goals") or []]
+    return Chunk(**fields)

@@ -14,7 +14,13 @@ import numpy as np
 
 from indexer.commitments.records import RecordSet
 from indexer.models import Chunk, DocumentInfo
-from indexer.store.format import BuildDocument, IndexLoadError, Manifest, read_manifest
+from indexer.store.format import (
+    BuildDocument,
+    IndexLoadError,
+    Manifest,
+    StoredChunk,
+    read_manifest,
+)
 from indexer.store.lock import current_build
 from indexer.store.reader import (
     read_chunks,
@@ -29,7 +35,7 @@ from indexer.store.reader import (
 class PreviousBuild:
     """The current build's contents by document name (empty when nothing can be reused)."""
 
-    build: Path | None = None
+    build_id: str | None = None
     tuning: dict[str, Any] | None = None
     documents: dict[str, DocumentInfo] = field(default_factory=dict)
     chunks: dict[str, list[tuple[int, Chunk]]] = field(default_factory=dict)
@@ -83,33 +89,53 @@ def previous_build(index_dir: Path, fingerprint: dict[str, Any], force: bool) ->
         return PreviousBuild()
     try:
         manifest = read_manifest(build)
-        made_as = {
-            "model_id": manifest.model.get("model_id"),
-            "chunking": manifest.chunking,
-            "extractor": manifest.extractor,
-        }
-        previous = PreviousBuild(build=build, tuning=manifest.tuning)
-        if made_as != fingerprint:
+        previous = PreviousBuild(build_id=build.name, tuning=manifest.tuning)
+        if made_as(manifest) != fingerprint:
             return previous
-        _read_contents(previous, build, manifest)
+        vectors_index = read_vectors(build, manifest)
+        vectors = (
+            vectors_index.reconstruct_n(0, vectors_index.ntotal) if vectors_index.ntotal else None
+        )
+        fill_previous(
+            previous,
+            read_documents(build),
+            read_chunks(build, manifest),
+            vectors,
+            read_sentence_vectors(build, manifest),
+            read_records(build),
+        )
     except (IndexLoadError, KeyError):
         return PreviousBuild()
     return previous
 
 
-def _read_contents(previous: PreviousBuild, build: Path, manifest: Manifest) -> None:
-    """Fill `previous` with the build's documents, chunks, records and vectors."""
-    vectors_index = read_vectors(build, manifest)
-    if vectors_index.ntotal:
-        previous.vectors = vectors_index.reconstruct_n(0, vectors_index.ntotal)
-    previous.documents = {d.name: d for d in read_documents(build)}
+def made_as(manifest: Manifest) -> dict[str, Any]:
+    """What a build's vectors depend on, as `previous_build`'s fingerprint names it."""
+    return {
+        "model_id": manifest.model.get("model_id"),
+        "chunking": manifest.chunking,
+        "extractor": manifest.extractor,
+    }
+
+
+def fill_previous(
+    previous: PreviousBuild,
+    documents: list[DocumentInfo],
+    chunks: list[StoredChunk],
+    vectors: np.ndarray | None,
+    sentence_vectors: np.ndarray,
+    record_set: RecordSet,
+) -> None:
+    """Fill `previous` with a build's documents, chunks, records and vectors (any store)."""
+    previous.vectors = vectors
+    previous.documents = {d.name: d for d in documents}
     by_id = {d.doc_id: d.name for d in previous.documents.values()}
     total = 0
-    for stored in read_chunks(build, manifest):
+    for stored in chunks:
         previous.chunks.setdefault(by_id[stored.chunk.doc_id], []).append((stored.id, stored.chunk))
         previous.sentence_starts.append(total)
         total += len(stored.chunk.sentences)
-    previous.sentence_vectors = read_sentence_vectors(build, manifest)
-    previous.record_set = read_records(build)
-    for row, record in enumerate(previous.record_set.items):
+    previous.sentence_vectors = sentence_vectors
+    previous.record_set = record_set
+    for row, record in enumerate(record_set.items):
         previous.records.setdefault(by_id[record.doc_id], []).append(row)

@@ -158,7 +158,7 @@ class Answerer:
         """Similarity to the question (or to its rewording, whichever is closer) plus the
         share of its rare words held; an everyday word counts as held through its mapping."""
         rows = [c.row for c in candidates]
-        vectors = self.snapshot.sentence_vectors[rows]
+        vectors = self.snapshot.dense.sentence_matrix(rows)
         similarity = np.max(
             np.stack([vectors @ v.astype(np.float32) for v in query.vectors]), axis=0
         )

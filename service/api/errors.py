@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from indexer.store.format import StoreUnavailableError
 from service.api.schemas import ErrorBody
 from service.errors import InvalidInput, NotFound, NotReady, ServiceError, UnknownValue
 
@@ -101,6 +102,11 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
     async def service_error(_: Request, exc: ServiceError) -> JSONResponse:
         return error_response(status_of(exc), exc.message)
+
+    @app.exception_handler(StoreUnavailableError)
+    async def store_down(_: Request, exc: StoreUnavailableError) -> JSONResponse:
+        log.warning("%s", exc)
+        return error_response(503, f"the index database is unavailable; try again shortly ({exc})")
 
     @app.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError) -> JSONResponse:

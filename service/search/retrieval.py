@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-import faiss
 import numpy as np
 
 from indexer.models import Chunk, DocumentInfo
 from indexer.structure.metadata import fold
 from service.language.expansion import Expander, Expansion
+from service.search.dense import SentenceScores
 from service.search.lexical import LexicalIndex, looks_english
 from service.search.snapshot import Filters, Snapshot
 from service.settings import FusionParams
@@ -73,7 +73,7 @@ class Searcher:
         self.params = params or FusionParams()
         self.lexical = lexical or LexicalIndex.load(snapshot.build, snapshot.manifest)
         self.expander = expander if self.params.expansion else None
-        self.matrix = snapshot.vectors.reconstruct_n(0, snapshot.vectors.ntotal)
+        self.dense = snapshot.dense
         self._doc_types = np.array(
             [fold(snapshot.documents[c.doc_id].doc_type or "") for c in snapshot.chunks],
             dtype=object,
@@ -124,7 +124,9 @@ class Searcher:
             return Expansion()
         if not self.expander.has_everyday_words(query):
             return Expansion()  # no dense search for the context of a question in report words
-        context = set(self._dense(vector, None)) if vector is not None else None
+        context = None
+        if vector is not None:
+            context = set(self.dense.nearest(vector, self.params.candidates, Filters(), None))
         return self.expander.expand(query, context)
 
     def search_prepared(
@@ -151,19 +153,19 @@ class Searcher:
             return {}
         p = self.params
         dense: dict[int, float] = {}
-        best_sentence: np.ndarray | None = None
-        for vector in query.vectors if p.method != "bm25" else []:
-            for row, score in self._dense(vector, allowed).items():
-                dense[row] = max(score, dense.get(row, -1.0))
+        sentences: SentenceScores | None = None
+        if p.method != "bm25":
+            for vector in query.vectors:
+                for row, score in self.dense.nearest(
+                    vector, p.candidates, filters, allowed
+                ).items():
+                    dense[row] = max(score, dense.get(row, -1.0))
             if p.sentence_level:
-                best = self._best_sentence(vector)
-                if best is not None:
-                    best_sentence = (
-                        best if best_sentence is None else np.maximum(best_sentence, best)
-                    )
-        if best_sentence is not None:
-            dense = {r: max(s, float(best_sentence[r])) for r, s in dense.items()}
-            dense.update(self._top_by_sentence(best_sentence, allowed, dense))
+                sentences = self.dense.best_sentences(query.vectors, p.candidates, filters, allowed)
+        if sentences is not None:
+            best = sentences.of(np.array(list(dense), dtype=np.int64))
+            dense = {r: max(s, float(b)) for (r, s), b in zip(dense.items(), best, strict=True)}
+            dense.update({r: max(s, dense.get(r, -1.0)) for r, s in sentences.top.items()})
         if p.method == "dense":
             return dense
         bm25 = self.lexical.scores(query.text)
@@ -179,11 +181,9 @@ class Searcher:
         rows = np.array(sorted(set(dense) | set(top_lex)), dtype=np.int64)
         if len(rows) == 0:
             return {}
-        d = np.max(
-            np.stack([self.matrix[rows] @ v.astype(np.float32) for v in query.vectors]), axis=0
-        )
-        if best_sentence is not None:
-            d = np.maximum(d, best_sentence[rows])
+        d = self.dense.similarity(query.vectors, rows)
+        if sentences is not None:
+            d = np.maximum(d, sentences.of(rows))
         b = bm25[rows]
         if p.method == "rrf":
             fused = _rrf(d, p.rrf_k) + _rrf(b, p.rrf_k) * (0 if looks_english(query.text) else 1)
@@ -199,40 +199,6 @@ class Searcher:
 
     def _rank(self, query: PreparedQuery, k: int, filters: Filters, boost: str | None) -> list[Hit]:
         return self._collapse(self.scores(query, filters, boost), k)
-
-    def _best_sentence(self, vector: np.ndarray) -> np.ndarray | None:
-        """Each chunk's best sentence similarity (-1 for chunks without sentences)."""
-        snapshot = self.snapshot
-        if not len(snapshot.sentence_vectors):
-            return None
-        similarity = snapshot.sentence_vectors @ vector.astype(np.float32)
-        best = np.full(len(snapshot.chunks), -1.0, dtype=np.float32)
-        np.maximum.at(best, snapshot.sentence_owner, similarity)
-        return best
-
-    def _top_by_sentence(
-        self, best: np.ndarray, allowed: np.ndarray | None, dense: dict[int, float]
-    ) -> dict[int, float]:
-        """Chunks whose best sentence ranks high, with their passage-or-sentence score."""
-        scores = best if allowed is None else np.full_like(best, -1.0)
-        if allowed is not None:
-            scores[allowed] = best[allowed]
-        top = np.argsort(-scores)[: self.params.candidates]
-        return {
-            int(r): max(float(scores[r]), dense.get(int(r), -1.0)) for r in top if scores[r] > -1
-        }
-
-    def _dense(self, vector: np.ndarray, allowed: np.ndarray | None) -> dict[int, float]:
-        n = len(allowed) if allowed is not None else self.snapshot.vectors.ntotal
-        top = min(self.params.candidates, n)
-        if top == 0:
-            return {}
-        params = None
-        if allowed is not None:
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))  # type: ignore[call-arg]
-        query = np.ascontiguousarray(vector.reshape(1, -1), dtype=np.float32)
-        distances, ids = self.snapshot.vectors.search(query, top, params=params)
-        return {int(i): float(d) for d, i in zip(distances[0], ids[0], strict=True) if i >= 0}
 
     def _collapse(self, scores: dict[int, float], k: int) -> list[Hit]:
         """Best-first, one hit per distinct passage text; the copies are listed on the hit."""

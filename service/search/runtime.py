@@ -44,7 +44,7 @@ def model_info(settings: Settings) -> ModelInfo:
 def build_for(
     settings: Settings,
     corpus: Path,
-    index_dir: Path | None = None,
+    index_dir: Path | str | None = None,
     *,
     force: bool = False,
     progress: bool | None = None,
@@ -53,7 +53,7 @@ def build_for(
     """`build_index` with the configured model, chunking and tuning (the CLI, the library)."""
     return build_index(
         corpus,
-        index_dir or settings.index_dir,
+        index_dir or settings.index_location,
         model_info(settings),
         lambda: get_embedder(settings.model, settings.precision, settings.device),
         params=chunk_params(settings),
@@ -73,7 +73,7 @@ def get_embedder(model: str, precision: str, device: str = "auto") -> Embedder:
 
 
 def ensure_model_matches(
-    index_model: dict[str, object], configured: ModelInfo, index_dir: Path
+    index_model: dict[str, object], configured: ModelInfo, index_dir: Path | str
 ) -> None:
     """Refuse to query an index with vectors from another model."""
     built_with = str(index_model.get("model_id", ""))

@@ -9,13 +9,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import faiss
 import numpy as np
 
 from indexer import store
 from indexer.commitments.records import RecordSet
 from indexer.models import Chunk, DocumentInfo
 from indexer.structure.metadata import fold
+from service.search.dense import DenseVectors, InMemoryVectors
 
 
 @dataclass(frozen=True)
@@ -35,16 +35,15 @@ class Filters:
 @dataclass
 class Snapshot:
     build: Path
+    """A local folder named by the build id (the build itself, or the local copy of a database
+    build's BM25 files)."""
     manifest: store.Manifest
     documents: dict[str, DocumentInfo]
     chunks: list[Chunk]
-    vectors: faiss.Index
+    dense: DenseVectors
     by_hash: dict[str, list[int]] = field(default_factory=dict)
     columns: dict[str, np.ndarray] = field(default_factory=dict)
     records: RecordSet = field(default_factory=RecordSet.empty)
-    sentence_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
-    sentence_owner: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
-    """The chunk row each sentence vector belongs to."""
     sentence_start: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     """Row of each chunk's first sentence in `sentence_vectors`."""
 
@@ -90,18 +89,31 @@ def load_snapshot(index_dir: Path) -> Snapshot:
     vectors = store.read_vectors(build, manifest)
     documents = {d.doc_id: d for d in store.read_documents(build)}
     chunks = [s.chunk for s in store.read_chunks(build, manifest)]
+    counts = [len(c.sentences) for c in chunks]
+    owner = np.repeat(np.arange(len(chunks), dtype=np.int64), counts)
+    dense = InMemoryVectors(vectors, store.read_sentence_vectors(build, manifest), owner)
+    return assemble(build, manifest, documents, chunks, dense, store.read_records(build))
+
+
+def assemble(
+    build: Path,
+    manifest: store.Manifest,
+    documents: dict[str, DocumentInfo],
+    chunks: list[Chunk],
+    dense: DenseVectors,
+    records: RecordSet,
+) -> Snapshot:
+    """A snapshot from a build's parts (any store), checked to agree, with its lookup columns."""
     unknown = {c.doc_id for c in chunks} - set(documents)
     if unknown:
         raise store.IndexLoadError(
-            f"{build}: chunks refer to unknown documents {sorted(unknown)[:3]}"
+            f"{build.name}: chunks refer to unknown documents {sorted(unknown)[:3]}"
         )
     snapshot = Snapshot(
-        build=build, manifest=manifest, documents=documents, chunks=chunks, vectors=vectors
+        build=build, manifest=manifest, documents=documents, chunks=chunks, dense=dense
     )
-    snapshot.records = store.read_records(build)
-    snapshot.sentence_vectors = store.read_sentence_vectors(build, manifest)
+    snapshot.records = records
     counts = [len(c.sentences) for c in chunks]
-    snapshot.sentence_owner = np.repeat(np.arange(len(chunks), dtype=np.int64), counts)
     snapshot.sentence_start = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
     _index_columns(snapshot)
     return snapshot

@@ -407,7 +407,7 @@ def test_only_changed_files_are_embedded_again(corpus: Path, tmp_path: Path) -> 
     report = build_fake_index(corpus, index_dir, first)
     assert embedded_topics(first) == set(TOPICS.values())
     total = report.chunks
-    vectors_before = load_snapshot(index_dir).vectors.reconstruct_n(0, total)
+    vectors_before = load_snapshot(index_dir).dense.matrix
 
     calls: list[FakeEncoder] = []
 
@@ -433,9 +433,7 @@ def test_only_changed_files_are_embedded_again(corpus: Path, tmp_path: Path) -> 
 
     snapshot = load_snapshot(index_dir)
     kept = [i for i, c in enumerate(snapshot.chunks) if snapshot.documents[c.doc_id].name in TOPICS]
-    assert (
-        snapshot.vectors.reconstruct_n(0, snapshot.vectors.ntotal)[kept] == vectors_before
-    ).all()
+    assert (snapshot.dense.matrix[kept] == vectors_before).all()
 
     write_report(corpus, "b.txt", "Hemtjänsten", paragraphs=9)
     changed = rebuild()

@@ -124,7 +124,7 @@ def run_build(engine: Engine, job: Job) -> tuple[BuildReport | None, str | None,
         report = build_for(
             engine.settings,
             corpus_of(engine),
-            engine.index_dir,
+            engine.settings.index_location,
             progress=False,
             on_progress=job.update,
         )

@@ -259,6 +259,13 @@ class EverydayWordsOut(BaseModel):
     message: str = Field(description="The thesaurus in use, or what to install")
 
 
+class StoreOut(BaseModel):
+    kind: str = Field(description="directory, or postgresql (the shared database store)")
+    location: str = Field(description="The index folder, or the database URL without password")
+    reachable: bool = Field(description="Whether the store answered just now")
+    problem: str | None = Field(None, description="Why it did not")
+
+
 class HealthOut(BaseModel):
     status: str
     index_loaded: bool
@@ -272,6 +279,7 @@ class HealthOut(BaseModel):
     device: str | None = Field(None, description="Where the query model runs: cpu or cuda")
     ocr: OcrOut | None = None
     everyday_words: EverydayWordsOut | None = None
+    store: StoreOut | None = None
 
     @classmethod
     def of(cls, health: Health) -> HealthOut:

