@@ -33,6 +33,7 @@ def start(data: Path) -> str:
     data = data.expanduser().resolve()
     data.parent.mkdir(parents=True, exist_ok=True)
     server = embedded.get_server(data, cleanup_mode=None)
+    server.ensure_postgres_running()  # a handle kept from an earlier start in this process
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}';")
     if "(1 row)" not in exists:
         server.psql(f"CREATE DATABASE {DATABASE};")

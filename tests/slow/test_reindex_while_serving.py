@@ -1,12 +1,14 @@
-"""Re-index while serving: `rapportsok index` next to a running `rapportsok serve`.
+"""Re-index while serving: `rapportsok index` next to running `rapportsok serve` processes.
 
-The service runs as a subprocess with the real model over an index of one report excerpt.
-Threads keep searching (and asking) while a second excerpt is indexed; every request must
-succeed, and the service must pick up the new build by itself within a few seconds.
+The service runs as a subprocess with the real model over an index of one report excerpt: one
+process over an index folder, and two replicas over one PostgreSQL database. Threads keep
+searching (and asking) while a second excerpt is indexed; every request must succeed, and
+every process must pick up the new build by itself within a few seconds.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
@@ -69,8 +71,11 @@ def client_loop(base: str, worker: int, stop: threading.Event, traffic: Traffic)
             n += 1
 
 
-@pytest.fixture
-def service(tmp_path: Path, model_dir: Path) -> Iterator[tuple[str, Path, dict[str, str]]]:
+@pytest.fixture(params=["directory", "postgres"])
+def service(
+    request: pytest.FixtureRequest, tmp_path: Path, model_dir: Path
+) -> Iterator[tuple[list[str], Path, dict[str, str]]]:
+    """The served processes' URLs (two replicas for the database store), corpus and env."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     excerpt(CORPUS / FIRST, corpus / FIRST, pages=6)
@@ -82,23 +87,34 @@ def service(tmp_path: Path, model_dir: Path) -> Iterator[tuple[str, Path, dict[s
         "RAPPORTSOK_WATCH_SECONDS": "0.5",
         "RAPPORTSOK_RATE_LIMIT_PER_MINUTE": "0",
     }
+    replicas = 1
+    if request.param == "postgres":
+        env["RAPPORTSOK_STORE"] = request.getfixturevalue("local_postgres").database("reindex")
+        replicas = 2
     first = subprocess.run(
         [*rapportsok_command(), "index"], env=env, capture_output=True, text=True, timeout=600
     )
     assert first.returncode == 0, first.stderr
-    with running_service(env=env, startup_seconds=180) as served:
-        yield served.base_url, corpus, env
+    with contextlib.ExitStack() as stack:
+        served = [
+            stack.enter_context(running_service(env=env, startup_seconds=180))
+            for _ in range(replicas)
+        ]
+        yield [s.base_url for s in served], corpus, env
 
 
 def test_requests_keep_succeeding_while_a_new_build_is_switched_in(
-    service: tuple[str, Path, dict[str, str]],
+    service: tuple[list[str], Path, dict[str, str]],
 ) -> None:
-    base, corpus, env = service
-    old_build = httpx.get(f"{base}/health").json()["build"]
+    bases, corpus, env = service
+    old_builds = {httpx.get(f"{base}/health").json()["build"] for base in bases}
+    assert len(old_builds) == 1
     traffic = Traffic()
     stop = threading.Event()
     clients = [
-        threading.Thread(target=client_loop, args=(base, n, stop, traffic), daemon=True)
+        threading.Thread(
+            target=client_loop, args=(bases[n % len(bases)], n, stop, traffic), daemon=True
+        )
         for n in range(4)
     ]
     for thread in clients:
@@ -113,19 +129,20 @@ def test_requests_keep_succeeding_while_a_new_build_is_switched_in(
         match = re.search(r"build (\S+)$", run.stdout.strip())
         assert match, run.stdout
         new_build = match.group(1)
-        assert new_build != old_build
+        assert new_build not in old_builds
         deadline = time.monotonic() + 15
-        while httpx.get(f"{base}/health", timeout=30).json()["build"] != new_build:
-            assert time.monotonic() < deadline, "the service did not load the new build"
-            time.sleep(0.2)
+        for base in bases:
+            while httpx.get(f"{base}/health", timeout=30).json()["build"] != new_build:
+                assert time.monotonic() < deadline, f"{base} did not load the new build"
+                time.sleep(0.2)
         traffic.switched.set()
         time.sleep(3)
     finally:
         stop.set()
         for thread in clients:
             thread.join(90)
-    health = httpx.get(f"{base}/health").json()
-    assert health["documents"] == 2
+    for base in bases:
+        assert httpx.get(f"{base}/health").json()["documents"] == 2
     assert traffic.errors == []
     assert len(traffic.statuses) >= 20 and set(traffic.statuses) == {200}
     assert SECOND_ID in traffic.docs_after_switch

@@ -91,13 +91,13 @@ def write_fake_model_folder(folder: Path) -> Path:
 
 def fake_settings(root: Path, **changes: Any) -> Settings:
     """Settings for root/index with the fake model folder in root/model, no watcher, no limit."""
-    return Settings(
-        index_dir=root / "index",
-        model=str(write_fake_model_folder(root / "model")),
-        watch_seconds=0,
-        rate_limit_per_minute=0,
-        **changes,
-    )
+    fields: dict[str, Any] = {
+        "index_dir": root / "index",
+        "model": str(write_fake_model_folder(root / "model")),
+        "watch_seconds": 0,
+        "rate_limit_per_minute": 0,
+    }
+    return Settings(**{**fields, **changes})
 
 
 def use_fake_encoder(monkeypatch: pytest.MonkeyPatch, encoder: FakeEncoder) -> None:
@@ -113,9 +113,9 @@ def use_fake_encoder(monkeypatch: pytest.MonkeyPatch, encoder: FakeEncoder) -> N
 
 
 def build_fake_index(
-    corpus: Path, index_dir: Path, encoder: FakeEncoder | None = None
+    corpus: Path, index_dir: Path | str, encoder: FakeEncoder | None = None
 ) -> BuildReport:
-    """Index `corpus` into `index_dir` with the fake encoder, without progress bars."""
+    """Index `corpus` into `index_dir` (or a database URL) with the fake encoder, quietly."""
     chosen = encoder or FakeEncoder()
     return build_index(corpus, index_dir, fake_model_info(), lambda: chosen, progress=False)
 
@@ -129,16 +129,18 @@ class OneReport:
     settings: Settings
 
 
-def index_one_report(root: Path) -> OneReport:
-    """The 2021 plan of Hässelby-Vällingby indexed with the fake encoder under `root`.
+def index_one_report(root: Path, store: str | None = None) -> OneReport:
+    """The 2021 plan of Hässelby-Vällingby indexed with the fake encoder under `root`, or in
+    the database `store` names.
 
-    Only files: whoever serves it patches the encoder in with `use_fake_encoder`.
+    Only the build: whoever serves it patches the encoder in with `use_fake_encoder`.
     """
     corpus = root / "corpus"
     corpus.mkdir()
     shutil.copyfile(CORPUS / FILES[VP21], corpus / FILES[VP21])
-    assert build_fake_index(corpus, root / "index").documents == 1
-    return OneReport(root, corpus, fake_settings(root, corpus_dir=corpus, web_dir=REPO / "web"))
+    assert build_fake_index(corpus, store or root / "index").documents == 1
+    settings = fake_settings(root, corpus_dir=corpus, web_dir=REPO / "web", store=store)
+    return OneReport(root, corpus, settings)
 
 
 def report_text(title: str, topic: str, paragraphs: int = 6) -> str:
