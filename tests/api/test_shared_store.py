@@ -124,11 +124,12 @@ def test_a_stopped_database_gives_json_503s_and_both_replicas_recover_when_it_is
             assert health["store"]["reachable"] is False
             assert "unreachable" in health["store"]["problem"]
         own_postgres.start()
-        for client in (a, b):
-            wait_for(
+        for name, client in (("a", a), ("b", b)):
+            seconds = wait_for(
                 lambda c=client: c.get("/api/search", params=QUESTION).status_code == 200,
                 RECOVERY_SECONDS,
             )
+            print(f"replica {name} answered again {seconds:.1f} s after the database started")
             assert client.get("/health").json()["store"]["reachable"] is True
 
 
