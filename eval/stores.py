@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from eval.metrics import QuestionResult, summarise
-from eval.run import HERE, add_row, load_questions, run_search, save_lines
+from eval.run import HERE, add_row, load_questions, run_ask, run_search, save_lines
 from indexer.embedding.encoder import cpu_model, planned_run
 from service.settings import get_settings
 
@@ -57,6 +57,30 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
+def _compare_answers(stores: dict[str, list[Any]], sets: list[Path], lines: list[str]) -> None:
+    """Per set: how many questions each store answers, and how many answers are the same
+    text as the folder store's (refusals count as the same when both refuse)."""
+    lines += [
+        "",
+        "| set | n | " + " | ".join(f"{s} answered" for s in stores) + " | same answers |",
+        "|---|---|" + "---|" * len(stores) + "---|",
+    ]
+    print("\n".join(lines[-3:]), flush=True)
+    for path in sets:
+        questions = load_questions(path)
+        asked = {name: run_ask(client, questions) for name, (client,) in stores.items()}
+        first = next(iter(asked.values()))
+        same = min(
+            sum(
+                (a["answered"], a["answer"]) == (b["answered"], b["answer"])
+                for a, b in zip(first, rows, strict=True)
+            )
+            for rows in asked.values()
+        )
+        answered = [sum(r["answered"] for r in rows) for rows in asked.values()]
+        add_row(lines, path.stem, len(questions), *answered, f"{same}/{len(questions)}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -65,6 +89,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--replicas", type=int, default=2)
     parser.add_argument("--sets", type=Path, nargs="*", default=SETS)
     parser.add_argument("--out", type=Path)
+    parser.add_argument(
+        "--ask", action="store_true", help="also POST /api/ask: answered shares, same answers"
+    )
     args = parser.parse_args(argv)
 
     settings = get_settings()
@@ -99,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
             recalls.append(summary.recall)
         diff = max(abs(r - recalls[0]) for r in recalls[1:])
         add_row(lines, path.stem, len(questions), *cells, diff)
+    if args.ask:
+        _compare_answers(stores, args.sets, lines)
     lines += ["", "| store | searches | p50 ms | p95 ms |", "|---|---|---|---|"]
     print("\n".join(lines[-3:]))
     for name, times in seconds.items():
