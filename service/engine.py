@@ -67,7 +67,6 @@ class Engine:
         # size a 10 ms query encoding takes up to 110 ms. The products here are small.
         threadpool_limits(limits=1, user_api="blas")
         self.settings = settings
-        self.index_dir = Path(settings.index_dir)
         self.source: IndexSource = open_source(settings)
         self.model = model_info(settings)
         self.thesaurus, self.thesaurus_status = load_thesaurus(settings.thesaurus)

@@ -38,11 +38,12 @@ def start(data: Path) -> str:
     data.parent.mkdir(parents=True, exist_ok=True)
     server = embedded.get_server(data, cleanup_mode=None)
     server.ensure_postgres_running()  # a handle kept from an earlier start in this process
-    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}';")
-    if "(1 row)" not in exists:
-        server.psql(f"CREATE DATABASE {DATABASE};")
     import psycopg
 
+    with psycopg.connect(server.get_uri(), autocommit=True) as connection:
+        found = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,))
+        if found.fetchone() is None:
+            connection.execute(f"CREATE DATABASE {DATABASE}")
     with psycopg.connect(server.get_uri(DATABASE), autocommit=True) as connection:
         connection.execute("SET client_min_messages = warning")
         connection.execute("CREATE EXTENSION IF NOT EXISTS vector")

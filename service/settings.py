@@ -355,9 +355,13 @@ class Settings(BaseSettings):
     @field_validator("store")
     @classmethod
     def _store_is_a_url(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith(("postgresql://", "postgres://")):
+        if not value:
+            return None
+        from indexer.store.postgres.connection import is_postgres_url  # imported only when set
+
+        if not is_postgres_url(value):
             raise ValueError("must be a postgresql:// URL (unset keeps builds in index_dir)")
-        return value or None
+        return value
 
     @property
     def index_location(self) -> Path | str:

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from indexer.commitments.records import Record
+from indexer.commitments.records import Record, RecordSet
 from indexer.models import Chunk, DocumentInfo, Goal
 
 FORMAT_VERSION = 5
@@ -91,6 +91,34 @@ class BuildDocument:
     sentence_vectors: np.ndarray | None = None
     """One row per sentence of `chunks`, in order (see `Chunk.sentences`)."""
     record_vectors: np.ndarray | None = None
+
+
+def checked_parts(
+    manifest: Manifest,
+    documents: list[DocumentInfo],
+    chunks: list[Chunk],
+    vectors: np.ndarray,
+    records: RecordSet | None,
+    sentence_vectors: np.ndarray | None,
+    dimension: int,
+) -> tuple[RecordSet, np.ndarray]:
+    """A build's records and sentence vectors (empty when absent, sentence vectors `dimension`
+    wide), refused when they do not agree with its chunks; sets `manifest.counts`."""
+    if len(chunks) != len(vectors):
+        raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
+    sentences = sum(len(c.sentences) for c in chunks)
+    if sentence_vectors is None:
+        sentence_vectors = np.zeros((0, dimension), np.float32)
+    if len(sentence_vectors) != sentences:
+        raise ValueError(f"{sentences} sentences but {len(sentence_vectors)} sentence vectors")
+    records = records or RecordSet.empty()
+    manifest.counts = {
+        "documents": len(documents),
+        "chunks": len(chunks),
+        "records": len(records.items),
+        "sentences": sentences,
+    }
+    return records, sentence_vectors
 
 
 SCHEMA = """

@@ -26,6 +26,7 @@ from indexer.store.format import (
     SENTENCE_VECTORS,
     VECTORS,
     Manifest,
+    checked_parts,
 )
 from indexer.store.lock import collect_old_builds, fsync_dir, switch_current
 
@@ -40,14 +41,15 @@ def write_build(
     sentence_vectors: np.ndarray | None = None,
 ) -> Path:
     """Write a complete build next to the current one and switch `current` to it."""
-    if len(chunks) != len(vectors):
-        raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
-    sentences = sum(len(c.sentences) for c in chunks)
-    if sentence_vectors is None:
-        sentence_vectors = np.zeros((0, vectors.shape[1] if len(vectors) else 0), np.float32)
-    if len(sentence_vectors) != sentences:
-        raise ValueError(f"{sentences} sentences but {len(sentence_vectors)} sentence vectors")
-    records = records or RecordSet.empty()
+    records, sentence_vectors = checked_parts(
+        manifest,
+        documents,
+        chunks,
+        vectors,
+        records,
+        sentence_vectors,
+        vectors.shape[1] if len(vectors) else 0,
+    )
     builds = index_dir / "builds"
     builds.mkdir(parents=True, exist_ok=True)
     staging = builds / f".staging-{manifest.build_id}"
@@ -60,12 +62,6 @@ def write_build(
     _write_file(staging / RECORD_VECTORS, _npy_bytes(records.vectors))
     _write_file(staging / SENTENCE_VECTORS, _npy_bytes(sentence_vectors.astype(np.float32)))
     _write_lexical(staging / LEXICAL, bm25_of_chunks(chunks))
-    manifest.counts = {
-        "documents": len(documents),
-        "chunks": len(chunks),
-        "records": len(records.items),
-        "sentences": sentences,
-    }
     _write_file(staging / MANIFEST, manifest.to_bytes())
     final = builds / manifest.build_id
     os.replace(staging, final)

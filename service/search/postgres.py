@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from indexer.store.format import StoreUnavailableError
+from indexer.store.format import IndexLoadError, StoreUnavailableError
 from indexer.store.postgres import reader
 from indexer.store.postgres.builds import current_build_id
 from indexer.store.postgres.connection import open_pool, redacted, unavailable
@@ -82,9 +82,6 @@ class Database:
         except StoreUnavailableError as exc:
             return str(exc)
         return None
-
-    def close(self) -> None:
-        self.pool.close()
 
 
 class PostgresVectors:
@@ -204,8 +201,6 @@ class PostgresSource:
         return self.database.run(current_build_id)
 
     def load(self) -> Snapshot:
-        from indexer.store.format import IndexLoadError
-
         def read(connection: Any) -> Snapshot:
             build_id = current_build_id(connection)
             if build_id is None:

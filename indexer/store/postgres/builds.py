@@ -39,6 +39,9 @@ def build_lock(connection: Connection, where: str) -> Iterator[None]:
 
 
 def current_build_id(connection: Connection) -> str | None:
+    """The build in use; None before the first build has made the catalogue."""
+    if connection.execute("SELECT to_regclass('rapportsok.current')").fetchone()[0] is None:
+        return None
     row = connection.execute("SELECT build_id FROM rapportsok.current").fetchone()
     return str(row[0]) if row else None
 

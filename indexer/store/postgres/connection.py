@@ -62,9 +62,10 @@ def connect(url: str) -> psycopg.Connection[Any]:
     try:
         connection = psycopg.connect(url, connect_timeout=10)
     except psycopg.OperationalError as exc:
-        raise StoreUnavailableError(f"database {redacted(url)} unreachable: {_first(exc)}") from exc
+        raise unavailable(url, exc) from exc
     try:
         with connection.transaction():
+            # one catalogue creation at a time: CREATE ... IF NOT EXISTS can race itself
             connection.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY + 1,))
             connection.execute(CATALOG)
         _prepare(connection)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
@@ -14,7 +13,7 @@ import numpy as np
 from indexer.commitments.records import RecordSet
 from indexer.lexical.bm25 import bm25_of_chunks, save_bm25
 from indexer.models import Chunk, DocumentInfo
-from indexer.store.format import Manifest, chunk_as_json
+from indexer.store.format import Manifest, checked_parts, chunk_as_json
 from indexer.store.postgres.builds import (
     Connection,
     collect_old_builds,
@@ -38,26 +37,15 @@ def write_build(
 ) -> str:
     """Write a build under its own id and switch `rapportsok.current` to it; its id."""
     dimension = int(manifest.model.get("dimension", 0)) or (vectors.shape[1] if len(vectors) else 0)
-    if len(chunks) != len(vectors):
-        raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
-    sentences = sum(len(c.sentences) for c in chunks)
-    if sentence_vectors is None:
-        sentence_vectors = np.zeros((0, dimension), np.float32)
-    if len(sentence_vectors) != sentences:
-        raise ValueError(f"{sentences} sentences but {len(sentence_vectors)} sentence vectors")
-    records = records or RecordSet.empty()
-    manifest.counts = {
-        "documents": len(documents),
-        "chunks": len(chunks),
-        "records": len(records.items),
-        "sentences": sentences,
-    }
+    records, sentence_vectors = checked_parts(
+        manifest, documents, chunks, vectors, records, sentence_vectors, dimension
+    )
     schema = schema_for(manifest.build_id)
     with connection.transaction():
         connection.execute(
             "INSERT INTO rapportsok.builds (build_id, schema_name, state, manifest) "
             "VALUES (%s, %s, 'writing', %s)",
-            (manifest.build_id, schema, json.dumps(asdict(manifest), ensure_ascii=False)),
+            (manifest.build_id, schema, manifest.to_bytes().decode()),
         )
         connection.execute(build_tables(schema, dimension))
     by_doc = {d.doc_id: d for d in documents}
