@@ -177,6 +177,8 @@ def grid_table_block(lines: list[TextLine], page: int, vocabulary: frozenset[str
         if len(filled) < 2 or not all(bold[(r, c)] for c in filled):
             break
         header_rows += 1
+    if header_rows == 0 and not any(bold.values()) and _names_columns(grid[0] if grid else []):
+        header_rows = 1  # no weight to go by (OCR, plain producers): a first row of names
     table = Table(rows=grid[:header_rows], header_rows=header_rows)
     table.row_pages = [page] * header_rows
     for row in grid[header_rows:]:
@@ -189,6 +191,22 @@ def grid_table_block(lines: list[TextLine], page: int, vocabulary: frozenset[str
         table.row_pages.append(page)
     size = lines[0].size if lines else None
     return Block(kind="table", text=table_text(table), pages=[page], size=size, table=table)
+
+
+def _names_columns(row: list[str]) -> bool:
+    """A row that reads as column names: two or more cells, none of them a value.
+
+    A value ("713", "2,9 %", "2021-01-01", "750 st") is mostly digits; a name may hold a
+    year ("Periodens utfall VB 2020") but is mostly letters.
+    """
+    filled = [cell for cell in row if cell]
+    return len(filled) >= 2 and not any(_value_like(cell) for cell in filled)
+
+
+def _value_like(cell: str) -> bool:
+    chars = [c for c in cell if not c.isspace()]
+    letters = sum(c.isalpha() for c in chars)
+    return letters < len(chars) / 2 or (len(chars) - letters >= 4 and letters <= 3)
 
 
 def cell_text(lines: list[str], vocabulary: frozenset[str]) -> str:

@@ -92,6 +92,8 @@ def unit_from_title(title: str) -> str | None:
     if not match:
         return None
     target = match.group(1).strip().rstrip(".")
+    if target.endswith("-"):
+        return None  # a name cut at its hyphen ("för Hässelby-"): the rest is on the next line
     if find_district(target) and re.search(r"stadsdels(nämnd|förvaltning)", target, re.I):
         return None
     if re.search(r"stadsdelsnämnd$", target, re.I):

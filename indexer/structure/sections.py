@@ -78,6 +78,11 @@ def _classify_pdf(blocks: list[Block], ocr_pages: set[int]) -> list[Block]:
         size = scanned if ocr else body
         strong = block.bold or (ocr and _scanned_strong(block, size))
         level = _heading_level(block, size, strong, in_contents)
+        if level is None and ocr and not in_contents:
+            level = _named_section(block, size)
+        above = out[-1] if out and out[-1].kind == "heading" else None
+        if level and above is not None and _smaller(block, above) and level <= above.level:
+            level = min(above.level + 1, 4)  # a smaller heading right under one is its child
         if level is not None:
             in_contents = block.text.lower().rstrip(":") in SKIPPED_SECTIONS or (
                 in_contents and not strong
@@ -107,6 +112,18 @@ def _heading_level(block: Block, body: float, strong: bool, in_contents: bool) -
         named = SECTION_NAMES.get(text.lower().rstrip(":"))
         return named if named is not None and (strong or size > body) else None
     return _level(size, body)
+
+
+def _named_section(block: Block, body: float) -> int | None:
+    """On an OCR'd page a paragraph that is only a report section's name ("Analys") is that
+    section's heading at body size too: the bold that marks it is not read."""
+    if block.kind != "paragraph" or (block.size or body) < body - 0.5:
+        return None
+    return SECTION_NAMES.get(block.text.lower().rstrip(":"))
+
+
+def _smaller(block: Block, above: Block) -> bool:
+    return (block.size or 0.0) < (above.size or 0.0) - 0.25
 
 
 def _scanned_strong(block: Block, body: float) -> bool:

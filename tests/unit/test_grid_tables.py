@@ -70,3 +70,26 @@ def test_words_a_narrow_column_broke_are_joined_from_the_documents_words() -> No
     assert cell_text(["Utfall kvinn or/", "flickor"], vocabulary) == "Utfall kvinnor/ flickor"
     assert cell_text(["Perio", "dens utfall"], vocabulary) == "Periodens utfall"
     assert cell_text(["för skola"], vocabulary) == "för skola"  # two words stay two words
+
+
+def test_a_drawn_table_without_bold_takes_a_first_row_of_names_for_its_header() -> None:
+    # OCR and plain producers give no weight: names make the header, values never do.
+    lines = [
+        _cell_line("Indikator", 0, 0, 700),
+        _cell_line("Periodens utfall VB 2020", 0, 1, 700),
+        _cell_line("Årsmål", 0, 2, 700),
+        _cell_line("Andel barn", 1, 0, 680),
+        _cell_line("2,9 %", 1, 1, 680),
+        _cell_line("3,2 %", 1, 2, 680),
+    ]
+    table = grid_table_block(lines, page=2, vocabulary=frozenset()).table
+    assert table is not None and table.header == ["Indikator", "Periodens utfall VB 2020", "Årsmål"]
+    assert table.body == [["Andel barn", "2,9 %", "3,2 %"]]
+
+    continued = [
+        _cell_line("Antal platser", 0, 0, 700),
+        _cell_line("713", 0, 1, 700),
+        _cell_line("750 st", 0, 2, 700),
+    ]
+    table = grid_table_block(continued, page=3, vocabulary=frozenset()).table
+    assert table is not None and table.header_rows == 0, "a row of values is a body row"
