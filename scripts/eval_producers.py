@@ -192,6 +192,7 @@ def measure(name: str, corpus: Path, index_dir: Path, args: argparse.Namespace) 
         docs = summary["documents"]
         row["documents"] = len(docs)
         row["goals"] = sum(len(d["goals"]) for d in docs)
+        row["goal_keys"] = {d["name"]: sorted({goal_key(g) for g in d["goals"]}) for d in docs}
         row["units"] = sum(len(d["units"]) for d in docs if d["name"].startswith("kungsholmen"))
         row["chunks"] = sum(d["chunks"] for d in docs)
         row["pages"] = sum(d["pages"] or 0 for d in docs)
@@ -204,12 +205,30 @@ def measure(name: str, corpus: Path, index_dir: Path, args: argparse.Namespace) 
     return row
 
 
+def goal_key(label: str) -> str:
+    """A goal's level and number ("KF:s mål för verksamhetsområdet: 1.1"), without its title:
+    what must match between producers (a title may differ by a dash or a misread letter)."""
+    match = re.match(r"^(.*?:\s*\d+(?:\.\d+)*)", label)
+    return match.group(1) if match else label
+
+
+def goals_as_bundled(row: dict[str, Any], bundled: dict[str, Any] | None) -> str:
+    """How many of the bundled PDFs' goals (level and number, per report) this row found."""
+    if bundled is None or "goal_keys" not in row or "goal_keys" not in bundled:
+        return "n/a"
+    wanted = {(name, key) for name, keys in bundled["goal_keys"].items() for key in keys}
+    found = {(name, key) for name, keys in row["goal_keys"].items() for key in keys}
+    return f"{len(wanted & found)}/{len(wanted)}"
+
+
 def table(rows: list[dict[str, Any]], questions: list[Path]) -> str:
+    bundled = next((r for r in rows if r["producer"] == "bundled"), None)
     head = [
         "producer",
         "documents",
         "pages",
         "goals",
+        "goals as in the bundled PDFs",
         "Kungsholmen units",
         "chunks",
         "indicator rows read",
@@ -225,10 +244,9 @@ def table(rows: list[dict[str, Any]], questions: list[Path]) -> str:
         indexed = bool(row["build"])  # False: measured with --no-index
         cells = [
             row["producer"],
-            *(
-                str(row[key]) if indexed else "–"
-                for key in ("documents", "pages", "goals", "units", "chunks")
-            ),
+            *(str(row[key]) if indexed else "–" for key in ("documents", "pages", "goals")),
+            goals_as_bundled(row, bundled) if indexed else "–",
+            *(str(row[key]) if indexed else "–" for key in ("units", "chunks")),
             str(c.get("indicator_rows", "n/a")),
             c.get("rows_right", "n/a"),
             c.get("goals_right", "n/a"),

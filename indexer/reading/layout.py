@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 from indexer.models import Block, BlockKind, Table, TextLine
 
+COLUMN_LINES, COLUMN_LINE_CHARS = 4, 40
+"""A cell of at least this many lines of this many characters on average is running text."""
 BULLET = re.compile(r"^\s*([•●▪◦·\-–*✓✔◆]|\d{1,2}[.)])\s+")
 CONJUNCTIONS = {"och", "eller", "till", "resp.", "respektive", "&"}
 """Words after which a line-end hyphen is kept ("hälso- och sjukvård"). Not "samt", "som" or
@@ -244,6 +246,11 @@ def _flow_blocks(lines: list[TextLine], page: int) -> list[Block]:
     blocks: list[Block] = []
     i = 0
     while i < len(rows):
+        if len(rows[i]) >= 2 and _text_columns(rows[i]):
+            for cell in rows[i]:
+                blocks.extend(_text_blocks(cell))
+            i += 1
+            continue
         if len(rows[i]) >= 2:
             j = _table_end(rows, i)
             blocks.extend(_table_blocks(rows[i:j], page))
@@ -252,6 +259,17 @@ def _flow_blocks(lines: list[TextLine], page: int) -> list[Block]:
         blocks.extend(_text_blocks(rows[i][0]))
         i += 1
     return blocks
+
+
+def _text_columns(row: list[Cell]) -> bool:
+    """Cells side by side that are columns of running text, not a table row: one of them is
+    several lines of sentence length (a two-column page whose left column is one paragraph
+    puts it on one baseline with the right column's first paragraph or heading)."""
+    return any(
+        len(cell.lines) >= COLUMN_LINES
+        and sum(len(line.text) for line in cell.lines) / len(cell.lines) >= COLUMN_LINE_CHARS
+        for cell in row
+    )
 
 
 def _table_end(rows: list[list[Cell]], start: int) -> int:
