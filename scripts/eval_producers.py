@@ -267,7 +267,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--corpus", type=Path, default=ROOT / "corpus", help="the bundled PDFs")
     parser.add_argument("--matrix", type=Path, default=ROOT / "var" / "producers")
-    parser.add_argument("--producer", action="append", help="only these (bundled included)")
+    parser.add_argument(
+        "--producer",
+        action="append",
+        help="only these (name `bundled` to include the bundled PDFs)",
+    )
     parser.add_argument("--index-root", type=Path, default=ROOT / "var" / "producers-index")
     parser.add_argument("--reuse", action="store_true", help="use an index already built there")
     parser.add_argument("--no-search", action="store_true", help="skip the question sets")

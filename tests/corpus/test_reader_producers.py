@@ -159,3 +159,31 @@ def test_a_scanned_table_is_read_cell_by_cell(
     assert len(found) >= 0.8 * len(by_name), (sorted(by_name), scanned_rows)
     for row in found:  # every column where the text layer has it: the last one is Period
         assert len(row) == len(by_name[row[0]]) and row[-1] == by_name[row[0]][-1], row
+
+
+@pytest.mark.skipif(not ocr_status().available, reason=ocr_status().message)
+def test_scanned_pages_keep_goal_headings_indicator_tables_and_bullets(
+    matrix: Path, tmp_path: Path, produced: dict[str, dict[str, ParsedDocument]]
+) -> None:
+    """Pages 4-7 of the LibreOffice T1 2021 as images: a goal heading over three lines, a
+    nämndmål, an indicator table whose header OCR gives without bold, and bullet lists."""
+    name = "hasselby-vallingby_2021_tertialrapport-1.pdf"
+    scan = tmp_path / name
+    image_only(matrix / "libreoffice" / name, scan, [3, 4, 5, 6], dpi=200)
+    scanned = parse_document(scan)
+    text_layer = produced["libreoffice"][name]
+    pages = {4, 5, 6, 7}
+    in_pages = [c for c in text_layer.chunks if set(c.pages) <= pages]
+    headed_here = ("verksamhetsomradesmal", "namndmal")  # the inriktningsmål is on page 3
+    wanted = {
+        (g.level, g.number)
+        for c in in_pages
+        for g in c.goals
+        if g.number and g.level in headed_here
+    }
+    assert {("verksamhetsomradesmal", "1.1"), ("namndmal", "1.1.1")} <= wanted
+    assert wanted <= _goals(scanned)
+    names = {r.name for r in text_layer.records if r.kind == "indicator" and set(r.pages) <= pages}
+    read = {r.name for r in scanned.records if r.kind == "indicator"}
+    assert names and len(names & read) >= 0.8 * len(names), (sorted(names), sorted(read))
+    assert any(c.kind == "list" for c in scanned.chunks), "bullets read as bullets"
