@@ -207,8 +207,7 @@ def _names_columns(row: list[str]) -> bool:
 
 def _value_like(cell: str) -> bool:
     chars = [c for c in cell if not c.isspace()]
-    letters = sum(c.isalpha() for c in chars)
-    return letters < len(chars) / 2 or (len(chars) - letters >= 4 and letters <= 3)
+    return sum(c.isalpha() for c in chars) < len(chars) / 2
 
 
 def cell_text(lines: list[str], vocabulary: frozenset[str]) -> str:

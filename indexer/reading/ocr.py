@@ -217,12 +217,10 @@ def words_to_lines(
         x, top, width, tall = (float(data[k][i]) * scale for k in BOX)
         cell = locate(grids, x + width / 2, top + tall / 2) if grids else None
         key = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]), cell)
-        words = groups.setdefault(key, [])
-        if float(data["conf"][i]) >= MIN_CONFIDENCE or _word_like(word):
-            words.append((word, x, top, width, tall))
-        elif not words and word in BULLET_LOOKALIKES:
-            words.append((word, x, top, width, tall))  # an unsure bullet: kept, read as one
-    groups = {key: words for key, words in groups.items() if words}
+        sure = float(data["conf"][i]) >= MIN_CONFIDENCE or _word_like(word)
+        unsure_bullet = key not in groups and word in BULLET_LOOKALIKES  # kept, read as one
+        if sure or unsure_bullet:
+            groups.setdefault(key, []).append((word, x, top, width, tall))
     lines = {key: _line(words, left, bottom + height, key[3]) for key, words in groups.items()}
     kept = {key: line for key, line in lines.items() if line.text}
     return _snap_sizes(_snap_runs(_snap_paragraphs(kept)))
