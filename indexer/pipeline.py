@@ -42,7 +42,7 @@ from indexer.structure.metadata import (
 )
 from indexer.structure.sections import sections_of
 
-EXTRACTOR_VERSION = "7"
+EXTRACTOR_VERSION = "8"
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
 from indexer.models import Block, BlockKind, Table, TextLine
 
@@ -72,6 +73,8 @@ def _join_wrapped(left: str, right: str) -> str:
 
 def page_cells(lines: list[TextLine], page: int) -> list[Cell]:
     """Group a page's lines by drawing origin, or by proximity when the PDF gives none."""
+    lines = _attach_labels(lines)
+    pitches = line_pitches(lines)
     cells: list[Cell] = []
     by_block: dict[tuple[float, float], Cell] = {}
     for line in lines:
@@ -87,7 +90,7 @@ def page_cells(lines: list[TextLine], page: int) -> list[Cell]:
             cells.append(Cell(lines=[line], page=page))
             continue
         previous = cells[-1] if cells else None
-        if previous is not None and _continues(previous, line):
+        if previous is not None and _continues(previous, line, pitches):
             previous.lines.append(line)
         else:
             cells.append(Cell(lines=[line], page=page))
@@ -96,7 +99,60 @@ def page_cells(lines: list[TextLine], page: int) -> list[Cell]:
     return cells
 
 
-def _continues(cell: Cell, line: TextLine) -> bool:
+LABEL = re.compile(r"^\s*([•●▪◦·\-–*✓✔◆]|\d{1,2}[.)])\s*$")
+
+
+def _attach_labels(lines: list[TextLine]) -> list[TextLine]:
+    """A list number or bullet drawn apart from its item ("1." left of the item's first line,
+    on its baseline) joined to that line, so the item reads "1. Stadsdelsnämnden ..."."""
+    out: list[TextLine] = []
+    for line in lines:
+        label = out[-1] if out else None
+        if (
+            label is not None
+            and label.block is None
+            and line.block is None
+            and label.cell is None
+            and line.cell is None
+            and LABEL.match(label.text)
+            and label.y is not None
+            and line.y is not None
+            and abs(label.y - line.y) < 1.0
+            and (line.x or 0) > (label.x or 0)
+        ):
+            out[-1] = replace(line, text=f"{label.text.strip()} {line.text}", x=label.x)
+        else:
+            out.append(line)
+    return out
+
+
+PITCH_LINES = 4
+"""Line pairs of one size a page needs before its own line pitch decides paragraph breaks."""
+PARAGRAPH_SPACE = 0.2
+"""Extra space (in font sizes) over the page's line pitch that starts a new paragraph."""
+
+
+def line_pitches(lines: list[TextLine]) -> dict[float, float]:
+    """The page's usual distance between consecutive lines of each font size.
+
+    Producers set paragraph spacing very differently (a blank line, or a fraction of a line on
+    top of a tight leading), so a paragraph break is judged against the page's own pitch.
+    """
+    gaps: dict[float, Counter[float]] = {}
+    for above, below in pairwise(lines):
+        if above.y is None or below.y is None or above.block is not None or not below.size:
+            continue
+        gap = round(above.y - below.y, 1)
+        if above.size == below.size and 0 < gap <= below.size * 1.6:
+            gaps.setdefault(below.size, Counter())[gap] += 1
+    return {
+        size: counter.most_common(1)[0][0]
+        for size, counter in gaps.items()
+        if counter.most_common(1)[0][1] >= PITCH_LINES
+    }
+
+
+def _continues(cell: Cell, line: TextLine, pitches: dict[float, float]) -> bool:
     """Whether an untransformed line continues the paragraph above it."""
     last = cell.lines[-1]
     if last.block is not None or last.y is None or line.y is None:
@@ -104,7 +160,10 @@ def _continues(cell: Cell, line: TextLine) -> bool:
     if last.size != line.size or last.bold != line.bold:
         return False
     gap = last.y - line.y
-    return 0 < gap <= (line.size or 10) * 1.6 and abs((last.x or 0) - (line.x or 0)) < 30
+    size = line.size or 10
+    pitch = pitches.get(line.size) if line.size else None
+    widest = size * 1.6 if pitch is None else min(size * 1.6, pitch + PARAGRAPH_SPACE * size)
+    return 0 < gap <= widest and abs((last.x or 0) - (line.x or 0)) < 30
 
 
 def _measure(cell: Cell) -> None:
