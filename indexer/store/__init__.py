@@ -28,6 +28,7 @@ from indexer.store.reader import (
     read_documents,
     read_lexical,
     read_records,
+    read_sentence_index,
     read_sentence_vectors,
     read_vectors,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "read_lexical",
     "read_manifest",
     "read_records",
+    "read_sentence_index",
     "read_sentence_vectors",
     "read_vectors",
     "remove_leftovers",

@@ -3,8 +3,8 @@
 Layout of an index directory::
 
     INDEX_DIR/current -> builds/<build-id>     (a symlink, replaced in one rename)
-    INDEX_DIR/builds/<build-id>/vectors.faiss
-    INDEX_DIR/builds/<build-id>/sentence_vectors.npy
+    INDEX_DIR/builds/<build-id>/vectors.faiss           (fp16 codes, see indexer.store.vectors)
+    INDEX_DIR/builds/<build-id>/sentence_vectors.faiss  (the same for every chunk's sentences)
     INDEX_DIR/builds/<build-id>/record_vectors.npy
     INDEX_DIR/builds/<build-id>/meta.sqlite
     INDEX_DIR/builds/<build-id>/bm25/           (bm25s's own save, see indexer.lexical.bm25)
@@ -24,12 +24,13 @@ import numpy as np
 from indexer.commitments.records import Record, RecordSet
 from indexer.models import Chunk, DocumentInfo, Goal
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 """3: BM25 saved with the build, tuned settings recorded in the manifest.
 4: pages read by OCR: `documents.ocr_pages` and `chunks.ocr`.
-5: reading problems per document: `documents.problems`."""
+5: reading problems per document: `documents.problems`.
+6: chunk and sentence vectors as fp16 FAISS indexes, memory-mapped (HNSW past a size)."""
 MANIFEST = "manifest.json"
-SENTENCE_VECTORS = "sentence_vectors.npy"
+SENTENCE_VECTORS = "sentence_vectors.faiss"
 VECTORS = "vectors.faiss"
 METADATA = "meta.sqlite"
 RECORD_VECTORS = "record_vectors.npy"

@@ -24,30 +24,25 @@ from indexer.store.format import (
     Manifest,
     StoredChunk,
 )
+from indexer.store.vectors import VectorFileError, all_vectors, read_vector_file
 
 
 def read_vectors(build: Path, manifest: Manifest) -> faiss.Index:
-    path = build / VECTORS
-    if not path.is_file():
-        raise IndexLoadError(f"{path}: missing vector file; run 'rapportsok index'")
+    """The chunk vectors' index, memory-mapped, checked against the manifest."""
+    return _vector_file(build / VECTORS, manifest, "vector", "chunks")
+
+
+def read_sentence_index(build: Path, manifest: Manifest) -> faiss.Index:
+    """The index of every chunk's sentence vectors, in chunk order (see `Chunk.sentences`)."""
+    return _vector_file(build / SENTENCE_VECTORS, manifest, "sentence vector", "sentences")
+
+
+def _vector_file(path: Path, manifest: Manifest, what: str, counted: str) -> faiss.Index:
+    dimension = int(manifest.model.get("dimension", 0))
     try:
-        index = faiss.read_index(str(path))
-    except RuntimeError as exc:
-        size = path.stat().st_size
-        raise IndexLoadError(
-            f"{path}: corrupt vector file ({size} bytes, not a readable FAISS index); "
-            "run 'rapportsok index' to rebuild"
-        ) from exc
-    expected = manifest.counts.get("chunks", -1)
-    if index.ntotal != expected:
-        raise IndexLoadError(
-            f"{path}: {index.ntotal} vectors but the manifest lists {expected} chunks; "
-            "run 'rapportsok index' to rebuild"
-        )
-    dimension = int(manifest.model.get("dimension", index.d))
-    if index.d != dimension:
-        raise IndexLoadError(f"{path}: vectors have {index.d} dimensions, the model {dimension}")
-    return index
+        return read_vector_file(path, manifest.counts.get(counted, -1), dimension, what, counted)
+    except VectorFileError as exc:
+        raise IndexLoadError(str(exc)) from exc
 
 
 def read_documents(build: Path) -> list[DocumentInfo]:
@@ -152,21 +147,8 @@ def _chunk_from_row(r: sqlite3.Row) -> Chunk:
 
 
 def read_sentence_vectors(build: Path, manifest: Manifest) -> np.ndarray:
-    """Vectors of every chunk's sentences, in chunk order (see `Chunk.sentences`)."""
-    path = build / SENTENCE_VECTORS
-    vectors = _load_vectors(path, "sentence vectors")
-    expected = manifest.counts.get("sentences", -1)
-    dimension = int(manifest.model.get("dimension", 0))
-    if (
-        vectors.ndim != 2
-        or len(vectors) != expected
-        or (len(vectors) and vectors.shape[1] != dimension)
-    ):
-        raise IndexLoadError(
-            f"{path}: {vectors.shape} sentence vectors but the manifest lists {expected} "
-            f"of {dimension} dimensions; run 'rapportsok index'"
-        )
-    return vectors.astype(np.float32, copy=False)
+    """Every sentence vector of the build as float32 rows (to copy into a new build)."""
+    return all_vectors(read_sentence_index(build, manifest))
 
 
 def _load_vectors(path: Path, what: str) -> np.ndarray:

@@ -29,6 +29,7 @@ from indexer.store.reader import (
     read_sentence_vectors,
     read_vectors,
 )
+from indexer.store.vectors import all_vectors
 
 
 @dataclass
@@ -93,9 +94,7 @@ def previous_build(index_dir: Path, fingerprint: dict[str, Any], force: bool) ->
         if made_as(manifest) != fingerprint:
             return previous
         vectors_index = read_vectors(build, manifest)
-        vectors = (
-            vectors_index.reconstruct_n(0, vectors_index.ntotal) if vectors_index.ntotal else None
-        )
+        vectors = all_vectors(vectors_index) if vectors_index.ntotal else None
         fill_previous(
             previous,
             read_documents(build),

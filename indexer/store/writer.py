@@ -11,7 +11,6 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-import faiss
 import numpy as np
 
 from indexer.commitments.records import Record, RecordSet
@@ -29,6 +28,7 @@ from indexer.store.format import (
     checked_parts,
 )
 from indexer.store.lock import collect_old_builds, fsync_dir, switch_current
+from indexer.store.vectors import write_vector_file
 
 
 def write_build(
@@ -58,9 +58,10 @@ def write_build(
     staging.mkdir()
     _write_metadata(staging / METADATA, documents, chunks)
     _write_records(staging / METADATA, records.items)
-    _write_vectors(staging / VECTORS, vectors, int(manifest.model.get("dimension", 0)))
+    dimension = int(manifest.model.get("dimension", 0))
+    write_vector_file(staging / VECTORS, vectors, dimension)
     _write_file(staging / RECORD_VECTORS, _npy_bytes(records.vectors))
-    _write_file(staging / SENTENCE_VECTORS, _npy_bytes(sentence_vectors.astype(np.float32)))
+    write_vector_file(staging / SENTENCE_VECTORS, sentence_vectors, dimension)
     _write_lexical(staging / LEXICAL, bm25_of_chunks(chunks))
     _write_file(staging / MANIFEST, manifest.to_bytes())
     final = builds / manifest.build_id
@@ -85,16 +86,6 @@ def _write_lexical(folder: Path, index: Bm25Index) -> None:
         with path.open("rb+") as handle:
             os.fsync(handle.fileno())
     fsync_dir(folder)
-
-
-def _write_vectors(path: Path, vectors: np.ndarray, dimension: int) -> None:
-    dim = vectors.shape[1] if len(vectors) else dimension
-    index = faiss.IndexFlatIP(dim)
-    if len(vectors):
-        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    faiss.write_index(index, str(path))
-    with path.open("rb+") as handle:
-        os.fsync(handle.fileno())
 
 
 def _write_metadata(path: Path, documents: list[DocumentInfo], chunks: list[Chunk]) -> None:

@@ -1,6 +1,6 @@
 """Dense vectors of a build, as retrieval and answers use them, whichever store holds them.
 
-`InMemoryVectors` serves a directory build (FAISS for passages, a NumPy matrix for sentences);
+`FolderVectors` serves a directory build (memory-mapped fp16 FAISS indexes);
 `service.search.postgres.PostgresVectors` asks the database, filters inside the vector search.
 Both score by inner product of normalised vectors.
 """
@@ -8,11 +8,12 @@ Both score by inner product of normalised vectors.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 import faiss
 import numpy as np
+
+from indexer.store import vectors
 
 if TYPE_CHECKING:
     from service.search.snapshot import Filters
@@ -51,63 +52,94 @@ class DenseVectors(Protocol):
         """The vectors of these sentence rows, in that order."""
 
 
-@dataclass
-class ArraySentenceScores:
-    best: np.ndarray
-    top: dict[int, float]
+SENTENCE_FANOUT = 4
+"""Sentences fetched per chunk wanted: a chunk has several, and the best ones cluster."""
+
+
+class BestOfRows(Protocol):
+    def best_of_rows(self, vectors: Sequence[np.ndarray], rows: list[int]) -> dict[int, float]:
+        """Exact best sentence similarity of each of these chunks (absent: no sentences)."""
+
+
+class LazySentenceScores:
+    """The best sentences an index search found, and exact scores for any other chunk asked
+    for (computed once per chunk)."""
+
+    def __init__(self, source: BestOfRows, query: list[np.ndarray], top: dict[int, float]) -> None:
+        self.top = top
+        self._source = source
+        self._query = query
+        self._known: dict[int, float] = {}
 
     def of(self, rows: np.ndarray) -> np.ndarray:
-        return self.best[rows]
+        missing = sorted({int(r) for r in rows} - set(self._known))
+        if missing:
+            found = self._source.best_of_rows(self._query, missing)
+            self._known.update({r: found.get(r, -1.0) for r in missing})
+        return np.array([self._known[int(r)] for r in rows], dtype=np.float32)
 
 
-class InMemoryVectors:
-    """A directory build's vectors: exact search over a FAISS flat index and a matrix."""
+class FolderVectors:
+    """A directory build's vectors: the memory-mapped fp16 indexes of `indexer.store.vectors`
+    (an exact scan, or HNSW past its size), searched with the filters as allowed rows."""
 
     def __init__(
-        self, index: faiss.Index, sentence_vectors: np.ndarray, sentence_owner: np.ndarray
+        self, chunks: faiss.Index, sentences: faiss.Index, sentence_counts: np.ndarray
     ) -> None:
-        self.index = index
-        self.matrix = index.reconstruct_n(0, index.ntotal)
-        self.sentence_vectors = sentence_vectors
-        self.sentence_owner = sentence_owner
+        self.chunks = chunks
+        self.sentences = sentences
+        self.sentence_counts = sentence_counts.astype(np.int64)
+        self.sentence_start = np.concatenate([[0], np.cumsum(self.sentence_counts)[:-1]]).astype(
+            np.int64
+        )
+        self.sentence_owner = np.repeat(
+            np.arange(len(sentence_counts), dtype=np.int64), self.sentence_counts
+        )
 
     def nearest(
         self, vector: np.ndarray, top: int, filters: Filters, allowed: np.ndarray | None
     ) -> dict[int, float]:
-        top = min(top, len(allowed) if allowed is not None else self.index.ntotal)
-        if top == 0:
-            return {}
-        params = None
-        if allowed is not None:
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))  # type: ignore[call-arg]
-        query = np.ascontiguousarray(vector.reshape(1, -1), dtype=np.float32)
-        distances, ids = self.index.search(query, top, params=params)
-        return {int(i): float(d) for d, i in zip(distances[0], ids[0], strict=True) if i >= 0}
+        return vectors.search(self.chunks, vector, top, allowed)
 
-    def similarity(self, vectors: Sequence[np.ndarray], rows: np.ndarray) -> np.ndarray:
-        block = self.matrix[rows]
-        return np.max(np.stack([block @ v.astype(np.float32) for v in vectors]), axis=0)
+    def similarity(self, query: Sequence[np.ndarray], rows: np.ndarray) -> np.ndarray:
+        block = vectors.rows_of(self.chunks, rows)
+        return np.max(np.stack([block @ v.astype(np.float32) for v in query]), axis=0)
 
     def best_sentences(
         self,
-        vectors: Sequence[np.ndarray],
+        query: Sequence[np.ndarray],
         top: int,
         filters: Filters,
         allowed: np.ndarray | None,
     ) -> SentenceScores | None:
-        if not len(self.sentence_vectors):
+        if self.sentences.ntotal == 0:
             return None
-        best = np.full(self.index.ntotal, -1.0, dtype=np.float32)
-        for vector in vectors:
-            similarity = self.sentence_vectors @ vector.astype(np.float32)
-            np.maximum.at(best, self.sentence_owner, similarity)
-        scores = best if allowed is None else np.full_like(best, -1.0)
+        rows = None
         if allowed is not None:
-            scores[allowed] = best[allowed]
-        ranked = np.argsort(-scores)[:top]
-        return ArraySentenceScores(
-            best=best, top={int(r): float(scores[r]) for r in ranked if scores[r] > -1}
-        )
+            rows = np.flatnonzero(np.isin(self.sentence_owner, allowed)).astype(np.int64)
+        best: dict[int, float] = {}
+        for vector in query:
+            for row, score in vectors.search(
+                self.sentences, vector, top * SENTENCE_FANOUT, rows
+            ).items():
+                chunk = int(self.sentence_owner[row])
+                best[chunk] = max(score, best.get(chunk, -1.0))
+        ranked = sorted(best.items(), key=lambda kv: -kv[1])[:top]
+        return LazySentenceScores(self, list(query), dict(ranked))
+
+    def best_of_rows(self, query: Sequence[np.ndarray], rows: list[int]) -> dict[int, float]:
+        chunks = np.asarray(rows, dtype=np.int64)
+        counts = self.sentence_counts[chunks]
+        if not counts.sum():
+            return {}
+        starts = self.sentence_start[chunks]
+        spans = [np.arange(s, s + c) for s, c in zip(starts, counts, strict=True)]
+        matrix = vectors.rows_of(self.sentences, np.concatenate(spans))
+        similarity = np.max(np.stack([matrix @ v.astype(np.float32) for v in query]), axis=0)
+        owner = np.repeat(np.arange(len(chunks)), counts)
+        best = np.full(len(chunks), -1.0, dtype=np.float32)
+        np.maximum.at(best, owner, similarity)
+        return {int(r): float(b) for r, b, c in zip(chunks, best, counts, strict=True) if c}
 
     def sentence_matrix(self, rows: Sequence[int]) -> np.ndarray:
-        return self.sentence_vectors[list(rows)]
+        return vectors.rows_of(self.sentences, np.asarray(list(rows), dtype=np.int64))

@@ -20,10 +20,9 @@ from indexer.store.postgres import reader
 from indexer.store.postgres.builds import current_build_id
 from indexer.store.postgres.connection import open_pool, redacted, unavailable
 from indexer.structure.metadata import fold
+from service.search.dense import SENTENCE_FANOUT, LazySentenceScores
 from service.search.snapshot import Filters, Snapshot, assemble
 
-SENTENCE_FANOUT = 4
-"""Sentences fetched per chunk wanted: a chunk has several, and the best ones cluster."""
 T = TypeVar("T")
 
 
@@ -117,7 +116,7 @@ class PostgresVectors:
         top: int,
         filters: Filters,
         allowed: np.ndarray | None,
-    ) -> DatabaseSentenceScores | None:
+    ) -> LazySentenceScores | None:
         if self.sentences == 0:
             return None
         best: dict[int, float] = {}
@@ -127,7 +126,7 @@ class PostgresVectors:
             ):
                 best[row] = max(score, best.get(row, -1.0))
         ranked = sorted(best.items(), key=lambda kv: -kv[1])[:top]
-        return DatabaseSentenceScores(self, list(vectors), dict(ranked))
+        return LazySentenceScores(self, list(vectors), dict(ranked))
 
     def sentence_matrix(self, rows: Sequence[int]) -> np.ndarray:
         wanted = [int(r) for r in rows]
@@ -168,25 +167,6 @@ class PostgresVectors:
                 (query, *params, query, top),
             ).fetchall()
         )
-
-
-class DatabaseSentenceScores:
-    """The best sentences found by the index, and exact scores for any other chunk asked for."""
-
-    def __init__(
-        self, vectors: PostgresVectors, query: list[np.ndarray], top: dict[int, float]
-    ) -> None:
-        self.top = top
-        self._vectors = vectors
-        self._query = query
-        self._known: dict[int, float] = {}
-
-    def of(self, rows: np.ndarray) -> np.ndarray:
-        missing = sorted({int(r) for r in rows} - set(self._known))
-        if missing:
-            found = self._vectors.best_of_rows(self._query, missing)
-            self._known.update({r: found.get(r, -1.0) for r in missing})
-        return np.array([self._known[int(r)] for r in rows], dtype=np.float32)
 
 
 class PostgresSource:

@@ -15,7 +15,7 @@ from indexer import store
 from indexer.commitments.records import RecordSet
 from indexer.models import Chunk, DocumentInfo
 from indexer.structure.metadata import fold
-from service.search.dense import DenseVectors, InMemoryVectors
+from service.search.dense import DenseVectors, FolderVectors
 
 
 @dataclass(frozen=True)
@@ -89,9 +89,8 @@ def load_snapshot(index_dir: Path) -> Snapshot:
     vectors = store.read_vectors(build, manifest)
     documents = {d.doc_id: d for d in store.read_documents(build)}
     chunks = [s.chunk for s in store.read_chunks(build, manifest)]
-    counts = [len(c.sentences) for c in chunks]
-    owner = np.repeat(np.arange(len(chunks), dtype=np.int64), counts)
-    dense = InMemoryVectors(vectors, store.read_sentence_vectors(build, manifest), owner)
+    counts = np.array([len(c.sentences) for c in chunks], dtype=np.int64)
+    dense = FolderVectors(vectors, store.read_sentence_index(build, manifest), counts)
     return assemble(build, manifest, documents, chunks, dense, store.read_records(build))
 
 

@@ -23,6 +23,7 @@ import pytest
 
 from indexer import store
 from indexer.pipeline import BuildReport, build_index
+from indexer.store.vectors import all_vectors
 from service import cli
 from service.engine import Engine
 from service.search.runtime import ModelMismatchError
@@ -225,7 +226,7 @@ if point == "embedding":
 if point == "metadata":
     writer._write_metadata = after(writer._write_metadata)
 if point == "vectors":
-    writer._write_vectors = half_vectors
+    writer.write_vector_file = half_vectors
 if point == "manifest":
     writer._write_file = after_manifest(writer._write_file)
 if point == "switch":
@@ -407,7 +408,7 @@ def test_only_changed_files_are_embedded_again(corpus: Path, tmp_path: Path) -> 
     report = build_fake_index(corpus, index_dir, first)
     assert embedded_topics(first) == set(TOPICS.values())
     total = report.chunks
-    vectors_before = load_snapshot(index_dir).dense.matrix
+    vectors_before = all_vectors(load_snapshot(index_dir).dense.chunks)
 
     calls: list[FakeEncoder] = []
 
@@ -433,7 +434,7 @@ def test_only_changed_files_are_embedded_again(corpus: Path, tmp_path: Path) -> 
 
     snapshot = load_snapshot(index_dir)
     kept = [i for i, c in enumerate(snapshot.chunks) if snapshot.documents[c.doc_id].name in TOPICS]
-    assert (snapshot.dense.matrix[kept] == vectors_before).all()
+    assert (all_vectors(snapshot.dense.chunks)[kept] == vectors_before).all()
 
     write_report(corpus, "b.txt", "Hemtjänsten", paragraphs=9)
     changed = rebuild()

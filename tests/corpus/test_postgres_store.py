@@ -13,6 +13,7 @@ from indexer.store import postgres as pg
 from indexer.store.format import KEEP_BUILDS
 from indexer.store.postgres import writer
 from indexer.store.postgres.builds import current_build_id
+from service.search.dense import FolderVectors
 from service.search.postgres import PostgresSource
 from service.search.retrieval import Searcher
 from service.search.snapshot import Filters, load_snapshot
@@ -69,17 +70,18 @@ def test_a_build_in_the_database_matches_the_folder_build_row_for_row(
     np.testing.assert_allclose(database.records.vectors, folder.records.vectors, atol=1e-6)
     rows = list(range(len(database.chunks)))[:50]
     sentence_rows = list(range(40))
-    assert isinstance(folder.dense.sentence_vectors, np.ndarray)  # type: ignore[attr-defined]
+    assert isinstance(folder.dense, FolderVectors)
+    # the folder store keeps fp16 codes: components agree to half precision
     np.testing.assert_allclose(
         database.dense.sentence_matrix(sentence_rows),
         folder.dense.sentence_matrix(sentence_rows),
-        atol=1e-6,
+        atol=1e-3,
     )
     vector = FakeEncoder().encode_query(QUERIES[0])
     np.testing.assert_allclose(
         database.dense.similarity([vector], np.array(rows)),
         folder.dense.similarity([vector], np.array(rows)),
-        atol=1e-5,
+        atol=1e-3,
     )
 
 
