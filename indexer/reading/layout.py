@@ -20,7 +20,8 @@ from indexer.models import Block, BlockKind, Table, TextLine
 
 COLUMN_LINES, COLUMN_LINE_CHARS = 4, 40
 """A cell of at least this many lines of this many characters on average is running text."""
-BULLET = re.compile(r"^\s*([•●▪◦·\-–*✓✔◆]|\d{1,2}[.)])\s+")
+LIST_MARK = r"([•●▪◦·\-–*✓✔◆]|\d{1,2}[.)])"
+BULLET = re.compile(rf"^\s*{LIST_MARK}\s+")
 CONJUNCTIONS = {"och", "eller", "till", "resp.", "respektive", "&"}
 """Words after which a line-end hyphen is kept ("hälso- och sjukvård"). Not "samt", "som" or
 "men": hyphenation ends words with those letters ("ogynn-samt", "syste-men") far more often
@@ -99,7 +100,8 @@ def page_cells(lines: list[TextLine], page: int) -> list[Cell]:
     return cells
 
 
-LABEL = re.compile(r"^\s*([•●▪◦·\-–*✓✔◆]|\d{1,2}[.)])\s*$")
+LABEL = re.compile(rf"^\s*{LIST_MARK}\s*$")
+"""A list number or bullet alone on its line."""
 
 
 def _attach_labels(lines: list[TextLine]) -> list[TextLine]:

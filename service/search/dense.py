@@ -79,6 +79,11 @@ class LazySentenceScores:
         return np.array([self._known[int(r)] for r in rows], dtype=np.float32)
 
 
+def first_sentence_rows(counts: np.ndarray) -> np.ndarray:
+    """Row of each chunk's first sentence among all sentence vectors, from sentences per chunk."""
+    return np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+
+
 class FolderVectors:
     """A directory build's vectors: the memory-mapped fp16 indexes of `indexer.store.vectors`
     (an exact scan, or HNSW past its size), searched with the filters as allowed rows."""
@@ -89,9 +94,7 @@ class FolderVectors:
         self.chunks = chunks
         self.sentences = sentences
         self.sentence_counts = sentence_counts.astype(np.int64)
-        self.sentence_start = np.concatenate([[0], np.cumsum(self.sentence_counts)[:-1]]).astype(
-            np.int64
-        )
+        self.sentence_start = first_sentence_rows(self.sentence_counts)
         self.sentence_owner = np.repeat(
             np.arange(len(sentence_counts), dtype=np.int64), self.sentence_counts
         )
@@ -116,7 +119,9 @@ class FolderVectors:
             return None
         rows = None
         if allowed is not None:
-            rows = np.flatnonzero(np.isin(self.sentence_owner, allowed)).astype(np.int64)
+            wanted = np.zeros(len(self.sentence_counts), dtype=bool)
+            wanted[allowed] = True
+            rows = np.flatnonzero(wanted[self.sentence_owner]).astype(np.int64)
         best: dict[int, float] = {}
         for vector in query:
             for row, score in vectors.search(

@@ -15,7 +15,7 @@ from indexer import store
 from indexer.commitments.records import RecordSet
 from indexer.models import Chunk, DocumentInfo
 from indexer.structure.metadata import fold
-from service.search.dense import DenseVectors, FolderVectors
+from service.search.dense import DenseVectors, FolderVectors, first_sentence_rows
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ def assemble(
     )
     snapshot.records = records
     counts = [len(c.sentences) for c in chunks]
-    snapshot.sentence_start = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+    snapshot.sentence_start = first_sentence_rows(np.array(counts, dtype=np.int64))
     _index_columns(snapshot)
     return snapshot
 
