@@ -4,8 +4,8 @@
     python -m eval.baseline [--out eval/results/baseline-tutorial.md]
     python -m eval.baseline --build-only      # time the tutorial's build alone
 
-The tutorial embeds with plain sentence-transformers in fp32 (`RAPPORTSOK_PRECISION=fp32`
-gives exactly that; `scripts/bench_index.py` times it so).
+The tutorial embeds with plain sentence-transformers (torch) in fp32, whatever the settings'
+precision; `scripts/bench_index.py` times it so.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from pypdf import PdfReader
 from eval.metrics import QuestionResult, gold_ranks, summarise
 from eval.run import HERE, load_questions, save_lines
 from indexer.embedding.encoder import Embedder
-from service.search.runtime import get_embedder
 from service.settings import get_settings
 
 
@@ -47,7 +46,7 @@ def main() -> int:
     args = parser.parse_args()
     settings = get_settings()
     started = time.perf_counter()
-    embedder = get_embedder(settings.model, settings.precision, settings.device)
+    embedder = Embedder(settings.model, precision="fp32", device=settings.device, runtime="torch")
     texts, index = tutorial_build(Path(settings.corpus_dir), embedder)
     if args.build_only:
         seconds = time.perf_counter() - started

@@ -53,13 +53,17 @@ def load_questions() -> list[str]:
 
 
 def machine_line() -> str:
-    """CPU model, architecture, cores, and the device and precision the configured model uses."""
+    """CPU model, architecture, cores, and the device, precision and runtime the configured
+    model uses."""
     from indexer.embedding.encoder import available_cores, cpu_model, planned_run
     from service.settings import get_settings
 
     settings = get_settings()
-    device, precision = planned_run(settings.model, settings.precision, settings.device)
-    return f"{cpu_model()} ({platform.machine()}), {available_cores()} cores, {device}, {precision}"
+    device, precision, runtime = planned_run(
+        settings.model, settings.precision, settings.device, settings.runtime
+    )
+    where = f"{device}, {precision} ({'ONNX Runtime' if runtime == 'onnx' else 'torch'})"
+    return f"{cpu_model()} ({platform.machine()}), {available_cores()} cores, {where}"
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -111,7 +111,10 @@ class Engine:
             snapshot = self.source.load()
             ensure_model_matches(snapshot.manifest.model, self.model, self.source.name)
             encoder = get_embedder(
-                self.settings.model, self.settings.precision, self.settings.device
+                self.settings.model,
+                self.settings.precision,
+                self.settings.device,
+                self.settings.runtime,
             )
             self._current = load_build(snapshot, encoder, self.settings.tuning, self.thesaurus)
             return True

@@ -309,6 +309,11 @@ class Settings(BaseSettings):
         description="Inference precision; auto: bf16 where the CPU has it, else fp32; int8 "
         "runs the model's int8 graph (ONNX Runtime): faster, slightly lower recall",
     )
+    runtime: Literal["auto", "onnx", "torch"] = Field(
+        "auto",
+        description="What runs the model; auto: the model folder's fp32 or int8 ONNX graph on "
+        "ONNX Runtime where the CPU runs that precision, torch for bf16 and on a GPU",
+    )
     device: Literal["auto", "cpu", "cuda"] = Field(
         "auto", description="Where the model runs; auto takes a CUDA GPU when torch sees one"
     )

@@ -41,16 +41,20 @@ from typing import Literal
 import numpy as np
 
 from indexer.embedding.onnx_runtime import BATCH_SIZE as ONNX_BATCH_SIZE
-from indexer.embedding.onnx_runtime import OnnxEncoder, folder_prompts, has_int8_graph
+from indexer.embedding.onnx_runtime import OnnxEncoder, folder_prompts, has_graph
 from indexer.embedding.provision import MAX_SEQ_LENGTH, load_identity
+from indexer.embedding.provision.graphs import FP32_GRAPH, INT8_GRAPH
 
 Precision = Literal["auto", "fp32", "bf16", "int8"]
 ResolvedPrecision = Literal["fp32", "bf16", "int8"]
 Device = Literal["auto", "cpu", "cuda"]
+Runtime = Literal["onnx", "torch"]
 
 DEFAULT_BATCH_SIZE = 8
 """Among the fastest measured batch sizes for ~400-token passages on 2 cores (torch)."""
 BF16_CPU_FLAGS = frozenset({"amx_bf16", "avx512_bf16"})
+GRAPHS: dict[str, str] = {"fp32": FP32_GRAPH, "int8": INT8_GRAPH}
+"""The model folder's ONNX graph for each precision that has one."""
 NVIDIA_DRIVER = "/proc/driver/nvidia"
 DOCUMENT_PROMPT_NAME = "document"
 QUERY_PROMPT_NAME = "query"
@@ -80,14 +84,26 @@ def cpu_model(cpuinfo: Path = Path("/proc/cpuinfo")) -> str:
     return platform.processor() or platform.machine()
 
 
-def planned_run(model: str | Path, precision: str, device: str) -> tuple[str, ResolvedPrecision]:
-    """Device and precision an Embedder with these settings runs in, without loading it."""
+def planned_run(
+    model: str | Path, precision: str, device: str, runtime: str = "auto"
+) -> tuple[str, ResolvedPrecision, Runtime]:
+    """Device, precision and runtime an Embedder with these settings runs in, unloaded.
+
+    On the CPU a precision with a graph in the model folder runs on ONNX Runtime unless
+    `runtime` is "torch"; bf16, a GPU and a model without graphs run on torch.
+    """
+    if runtime not in ("auto", "onnx", "torch"):
+        raise ValueError(f"runtime must be 'auto', 'onnx' or 'torch', not {runtime!r}")
     resolved_device = resolve_device(device)
     path = Path(model).expanduser()
-    int8 = path.is_dir() and resolved_device == "cpu" and has_int8_graph(path)
-    return resolved_device, resolve_precision(
-        precision, int8_available=int8, device=resolved_device
-    )
+    on_cpu = path.is_dir() and resolved_device == "cpu"
+    int8 = on_cpu and has_graph(path, INT8_GRAPH)
+    resolved = resolve_precision(precision, int8_available=int8, device=resolved_device)
+    graph = GRAPHS.get(resolved)
+    use_onnx = on_cpu and runtime != "torch" and graph is not None and has_graph(path, graph)
+    if runtime == "onnx" and not use_onnx:
+        raise ValueError(f"runtime 'onnx' needs the model's {resolved} graph on the CPU")
+    return resolved_device, resolved, "onnx" if use_onnx else "torch"
 
 
 def resolve_precision(
@@ -98,8 +114,8 @@ def resolve_precision(
 ) -> ResolvedPrecision:
     """Map "auto" | "fp32" | "bf16" | "int8" to the precision actually used.
 
-    "auto" on a CPU is bf16 where the CPU has native bf16, else fp32; on a GPU fp32. int8 is
-    only used when asked for: it costs retrieval more than 0.01 R@10 (see the README).
+    "auto" on a CPU is bf16 where the CPU has native bf16, else fp32; on a GPU fp32. int8 is only
+    used when asked for.
     """
     if requested in ("fp32", "bf16"):
         return requested  # type: ignore[return-value]
@@ -202,7 +218,8 @@ class Embedder:
 
     ``model`` is a local sentence-transformers folder (loaded with local_files_only) or a
     model name resolved by sentence-transformers. ``precision`` is "auto", "fp32", "bf16" or
-    "int8" (the folder's int8 ONNX graph, see ``indexer.embedding.onnx_runtime``);
+    "int8"; on the CPU fp32 and int8 run the model folder's ONNX graphs (see
+    ``indexer.embedding.onnx_runtime``) unless ``runtime`` is "torch".
     ``device`` is "auto", "cpu" or "cuda". ``threads`` sets the intra-op thread count
     (default: every available core). ``prompts`` overrides the model's own prompt table;
     the "document" and "query" entries are used when present, otherwise texts are encoded
@@ -218,6 +235,7 @@ class Embedder:
         threads: int | None = None,
         batch_size: int | None = None,
         prompts: Mapping[str, str] | None = None,
+        runtime: str = "auto",
     ) -> None:
         path = Path(model).expanduser()
         is_local = path.is_dir()
@@ -226,11 +244,12 @@ class Embedder:
                 f"{model}: model folder not found (install it with 'rapportsok model install')"
             )
         cores = threads or available_cores()
-        self._device, self._precision = planned_run(path, precision, device)
+        self._device, self._precision, self._runtime = planned_run(path, precision, device, runtime)
         self._backend: TorchEncoder | OnnxEncoder
-        if self._precision == "int8":
+        if self._runtime == "onnx":
             table = dict(prompts) if prompts is not None else folder_prompts(path)
-            self._backend = OnnxEncoder(path, cores, MAX_SEQ_LENGTH, table)
+            graph = GRAPHS[self._precision]
+            self._backend = OnnxEncoder(path, graph, cores, MAX_SEQ_LENGTH, table)
             self.batch_size = batch_size or ONNX_BATCH_SIZE
         else:
             name = str(path) if is_local else str(model)
@@ -272,6 +291,11 @@ class Embedder:
     def precision(self) -> ResolvedPrecision:
         """Precision in use after resolving "auto"."""
         return self._precision
+
+    @property
+    def runtime(self) -> Runtime:
+        """ "onnx" (one of the model folder's graphs on ONNX Runtime) or "torch"."""
+        return self._runtime
 
     @property
     def device(self) -> str:

@@ -1,8 +1,8 @@
-"""The int8 graph of an installed model run by ONNX Runtime: tokenise, forward, mean-pool.
+"""An ONNX graph of the installed model run by ONNX Runtime: tokenise, forward, mean-pool.
 
-This is the fast path on CPUs without bf16 (see ``indexer.embedding.encoder``): the same
-tokenizer, prompts, truncation and mean pooling as the sentence-transformers model, over the
-int8 graph written by ``indexer.embedding.provision.int8``. The torch model is not loaded.
+This is the CPU path without AMX (see ``indexer.embedding.encoder``): the same tokenizer,
+prompts, truncation and mean pooling as the sentence-transformers model, over the fp32 or
+int8 graph written by ``indexer.embedding.provision.graphs``. The torch model is not loaded.
 """
 
 from __future__ import annotations
@@ -14,12 +14,11 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.embedding.provision.int8 import INT8_GRAPH
 
-
-def has_int8_graph(folder: Path) -> bool:
-    """Whether the folder holds the int8 graph and ONNX Runtime is installed."""
-    if not (folder / INT8_GRAPH).is_file():
+def has_graph(folder: Path, graph: str) -> bool:
+    """Whether the folder holds this graph (``FP32_GRAPH`` or ``INT8_GRAPH``) and ONNX
+    Runtime is installed."""
+    if not (folder / graph).is_file():
         return False
     try:
         import onnxruntime  # noqa: F401
@@ -38,15 +37,17 @@ def folder_prompts(folder: Path) -> dict[str, str]:
     return {str(k): str(v) for k, v in prompts.items()} if isinstance(prompts, dict) else {}
 
 
-BATCH_SIZE = 1
-"""Texts per forward pass. On 2 cores without bf16 (AMD EPYC, AVX2) one text per pass and
-one pass per core embedded the most over 96 passages and 288 sentences of the bundled reports:
-18 passages/s and 83 sentences/s, against 9.8 and 66 with batches of 8 on one pass using both
-cores."""
+BATCH_SIZE = 2
+"""Texts per forward pass, one pass per core. On 2 cores (AMD EPYC with avx512_bf16, no AMX)
+over 556 of the bundled reports' passages and sentences (34,680 tokens), longest first, the
+fp32 graph took 9.9 s with 1 text per pass, 9.7 s with 2, 10.3 s with 4 and 13.8 s with 16
+(torch fp32, batches of 8 on both cores: 14.6-16.0 s; torch bf16: 11.0 s); the int8 graph
+6.9 s with 1 and 5.4-6.1 s with 4. Earlier, without bf16 (AMD EPYC, AVX2), one text per pass
+embedded the most with the int8 graph."""
 
 
 class OnnxEncoder:
-    """Unnormalised mean-pooled embeddings from the folder's int8 graph.
+    """Unnormalised mean-pooled embeddings from one of the folder's graphs.
 
     The session runs each pass on one thread and ``threads`` passes at once (ONNX Runtime
     releases the GIL while it runs): for these small matrices that uses the cores better than
@@ -54,7 +55,12 @@ class OnnxEncoder:
     """
 
     def __init__(
-        self, folder: Path, threads: int, max_seq_length: int, prompts: Mapping[str, str]
+        self,
+        folder: Path,
+        graph: str,
+        threads: int,
+        max_seq_length: int,
+        prompts: Mapping[str, str],
     ) -> None:
         import onnxruntime as ort
         from transformers import AutoTokenizer
@@ -64,7 +70,7 @@ class OnnxEncoder:
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         self._session = ort.InferenceSession(
-            str(folder / INT8_GRAPH), options, providers=["CPUExecutionProvider"]
+            str(folder / graph), options, providers=["CPUExecutionProvider"]
         )
         self._tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
         self.max_seq_length = max_seq_length

@@ -37,7 +37,7 @@ def model_info(settings: Settings) -> ModelInfo:
         return ModelInfo(
             name=identity.name, model_id=identity.model_id, dimension=identity.dimension
         )
-    embedder = get_embedder(settings.model, settings.precision, settings.device)
+    embedder = get_embedder(settings.model, settings.precision, settings.device, settings.runtime)
     return ModelInfo(name=settings.model, model_id=embedder.model_id, dimension=embedder.dimension)
 
 
@@ -55,7 +55,7 @@ def build_for(
         corpus,
         index_dir or settings.index_location,
         model_info(settings),
-        lambda: get_embedder(settings.model, settings.precision, settings.device),
+        lambda: get_embedder(settings.model, settings.precision, settings.device, settings.runtime),
         params=chunk_params(settings),
         force=force,
         progress=progress,
@@ -65,11 +65,13 @@ def build_for(
 
 
 @lru_cache(maxsize=2)
-def get_embedder(model: str, precision: str, device: str = "auto") -> Embedder:
-    """One loaded model per (model, precision, device) in the process."""
+def get_embedder(
+    model: str, precision: str, device: str = "auto", runtime: str = "auto"
+) -> Embedder:
+    """One loaded model per (model, precision, device, runtime) in the process."""
     from indexer.embedding.encoder import Embedder
 
-    return Embedder(model, precision=precision, device=device)
+    return Embedder(model, precision=precision, device=device, runtime=runtime)
 
 
 def ensure_model_matches(

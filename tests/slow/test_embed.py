@@ -42,7 +42,7 @@ def test_properties(embedder: Embedder, model_dir: Path) -> None:
     assert identity is not None
     assert embedder.dimension == 384
     assert embedder.model_id == identity.model_id
-    assert embedder.precision == "fp32"
+    assert embedder.precision == "fp32" and embedder.runtime == "onnx"
     assert embedder.max_seq_length == 512
 
 
@@ -99,6 +99,16 @@ def test_bf16_is_close_to_fp32(embedder: Embedder, model_dir: Path) -> None:
 
 
 @pytest.mark.slow
+def test_the_fp32_graph_gives_the_torch_models_vectors(embedder: Embedder, model_dir: Path) -> None:
+    torch_fp32 = Embedder(model_dir, precision="fp32", runtime="torch")
+    assert torch_fp32.runtime == "torch" and torch_fp32.model_id == embedder.model_id
+    docs = embedder.encode_documents(PASSAGES)
+    assert np.sum(docs * torch_fp32.encode_documents(PASSAGES), axis=1).min() >= 0.99999
+    queries = embedder.encode_queries(QUERIES)
+    assert np.sum(queries * torch_fp32.encode_queries(QUERIES), axis=1).min() >= 0.99999
+
+
+@pytest.mark.slow
 def test_int8_is_close_to_fp32(embedder: Embedder, model_dir: Path) -> None:
     int8 = Embedder(model_dir, precision="int8")
     assert int8.precision == "int8" and int8.model_id == embedder.model_id
@@ -106,7 +116,8 @@ def test_int8_is_close_to_fp32(embedder: Embedder, model_dir: Path) -> None:
     docs = int8.encode_documents(PASSAGES)
     assert docs.dtype == np.float32 and docs.shape == (len(PASSAGES), 384)
     np.testing.assert_allclose(np.linalg.norm(docs, axis=1), 1.0, rtol=1e-5)
-    assert np.sum(docs * embedder.encode_documents(PASSAGES), axis=1).min() >= 0.98
-    assert float(int8.encode_query(QUERIES[0]) @ embedder.encode_query(QUERIES[0])) >= 0.98
+    # The feed-forward outputs stay fp32: 0.997 and more on the bundled reports' texts.
+    assert np.sum(docs * embedder.encode_documents(PASSAGES), axis=1).min() >= 0.995
+    assert float(int8.encode_query(QUERIES[0]) @ embedder.encode_query(QUERIES[0])) >= 0.995
     # Prompts are applied: a text embedded as a query differs from it as a document.
     assert float(int8.encode_query(PASSAGES[0]) @ docs[0]) < 0.999

@@ -103,7 +103,9 @@ def fake_settings(root: Path, **changes: Any) -> Settings:
 def use_fake_encoder(monkeypatch: pytest.MonkeyPatch, encoder: FakeEncoder) -> None:
     """Make the service and the CLI load `encoder` wherever they would load the real model."""
 
-    def loader(model: str, precision: str, device: str = "auto") -> FakeEncoder:
+    def loader(
+        model: str, precision: str, device: str = "auto", runtime: str = "auto"
+    ) -> FakeEncoder:
         return encoder
 
     # The engine imports get_embedder by name: patch it there first, so that importing

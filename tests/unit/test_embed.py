@@ -37,6 +37,38 @@ def test_int8_only_when_asked_for_and_the_graph_is_there() -> None:
         resolve_precision("int8", no_bf16, int8_available=False)
 
 
+def test_the_cpu_runs_a_precision_with_a_graph_on_onnx_runtime(tmp_path: Path) -> None:
+    from indexer.embedding.encoder import planned_run
+    from indexer.embedding.provision.graphs import FP32_GRAPH, INT8_GRAPH
+
+    (tmp_path / "onnx").mkdir()
+    assert planned_run(tmp_path, "fp32", "cpu") == ("cpu", "fp32", "torch")
+    with pytest.raises(ValueError, match="fp32 graph"):
+        planned_run(tmp_path, "fp32", "cpu", runtime="onnx")
+    (tmp_path / FP32_GRAPH).write_bytes(b"")
+    (tmp_path / INT8_GRAPH).write_bytes(b"")
+    assert planned_run(tmp_path, "fp32", "cpu") == ("cpu", "fp32", "onnx")
+    assert planned_run(tmp_path, "int8", "cpu") == ("cpu", "int8", "onnx")
+    assert planned_run(tmp_path, "bf16", "cpu") == ("cpu", "bf16", "torch")
+    assert planned_run(tmp_path, "fp32", "cpu", runtime="torch") == ("cpu", "fp32", "torch")
+    with pytest.raises(ValueError, match="runtime"):
+        planned_run(tmp_path, "fp32", "cpu", runtime="tensorrt")
+
+
+def test_the_int8_graph_keeps_only_the_feed_forward_outputs_in_fp32() -> None:
+    from indexer.embedding.provision.graphs import kept_in_fp32
+
+    layer = "/model/encoder/layer.3"
+    names = [
+        f"{layer}/attention/self/query/MatMul",
+        f"{layer}/attention/self/MatMul",
+        f"{layer}/attention/output/dense/MatMul",
+        f"{layer}/intermediate/dense/MatMul",
+        f"{layer}/output/dense/MatMul",
+    ]
+    assert kept_in_fp32(names) == [f"{layer}/output/dense/MatMul"]
+
+
 def test_resolve_device_rules() -> None:
     import torch
 

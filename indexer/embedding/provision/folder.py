@@ -11,6 +11,7 @@ import numpy as np
 
 from indexer.embedding.provision.dequantize import bert_state_dict
 from indexer.embedding.provision.e5s1 import E5File, E5Header, parse_e5s1
+from indexer.embedding.provision.graphs import write_onnx_graphs
 from indexer.embedding.provision.identity import (
     DOCUMENT_PROMPT,
     IDENTITY_FILE,
@@ -25,7 +26,6 @@ from indexer.embedding.provision.identity import (
     model_id_for,
     sha256_file,
 )
-from indexer.embedding.provision.int8 import write_int8_graph
 from indexer.embedding.provision.sources import (
     SourceFile,
     package_version,
@@ -221,7 +221,7 @@ def write_model_folder(folder: Path, weights: SourceFile, tokenizer: SourceFile)
     dimension = header.hidden
     for rel, content in _sentence_transformers_files(dimension).items():
         _write_json(folder / rel, content)
-    write_int8_graph(folder)
+    write_onnx_graphs(folder)
 
     files = _record_files(folder)
     if set(files) | {IDENTITY_FILE} != set(WRITTEN_FILES):

@@ -12,8 +12,9 @@ from typing import Any
 MODEL_NAME = "multilingual-e5-small"
 IDENTITY_FILE = "rapportsok_model.json"
 WEIGHTS_FILE = "model.safetensors"
-FORMAT_VERSION = 2
-"""2: the int8 ONNX graph (``onnx/model_int8.onnx``) is part of the folder."""
+FORMAT_VERSION = 3
+"""2: the int8 ONNX graph (``onnx/model_int8.onnx``) is part of the folder; 3: the fp32 graph
+(``onnx/model_fp32.onnx``) too, and the int8 graph keeps the feed-forward outputs in fp32."""
 MAX_SEQ_LENGTH = 512
 QUERY_PROMPT = "query: "
 DOCUMENT_PROMPT = "passage: "
@@ -101,6 +102,7 @@ WRITTEN_FILES = (
     "1_Pooling/config.json",
     "2_Normalize/config.json",
     "config_sentence_transformers.json",
+    "onnx/model_fp32.onnx",
     "onnx/model_int8.onnx",
     IDENTITY_FILE,
 )
