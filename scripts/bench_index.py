@@ -14,7 +14,6 @@ import argparse
 import json
 import os
 import re
-import resource
 import shutil
 import statistics
 import subprocess
@@ -29,21 +28,31 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from load import machine_line  # noqa: E402
 
+ALONE = (
+    "import resource, subprocess, sys; done = subprocess.run(sys.argv[1:]); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
+    "sys.exit(done.returncode)"
+)
+"""Runs a command and prints its peak RSS (KB): that build's own, not the largest of every
+process this script started so far."""
+
 
 def run_index(corpus: Path, index_dir: Path) -> tuple[float, float, str]:
     """Wall seconds, max RSS in MB and the summary line of one `rapportsok index` run."""
-    env_args = ["index", str(corpus), "--index-dir", str(index_dir)]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    command = [sys.executable, "-c", ALONE, *RAPPORTSOK]
     started = time.perf_counter()
     done = subprocess.run(
-        RAPPORTSOK + env_args, cwd=ROOT, capture_output=True, text=True, check=False
+        [*command, "index", str(corpus), "--index-dir", str(index_dir)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     if done.returncode != 0:
         raise SystemExit(f"index failed: {done.stderr.strip()[-500:]}")
-    summary = done.stdout.strip().splitlines()[-1]
-    return seconds, max(peak, before) / 1024, summary
+    peak_kb = float(done.stderr.strip().splitlines()[-1])
+    return seconds, peak_kb / 1024, done.stdout.strip().splitlines()[-1]
 
 
 def tutorial_seconds() -> float:

@@ -15,44 +15,18 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT))
 
-from bench_index import BENCH, RAPPORTSOK  # noqa: E402
+from bench_index import BENCH, run_index  # noqa: E402
 
 from indexer.embedding.encoder import BF16_CPU_FLAGS, available_cores, cpu_flags, cpu_model  # noqa: E402
 
 SETTINGS = ["fp32/torch", "fp32/onnx", "int8/onnx", "bf16/torch"]
-ALONE = (
-    "import resource, subprocess, sys; done = subprocess.run(sys.argv[1:]); "
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
-    "sys.exit(done.returncode)"
-)
-"""Runs a command and prints its peak RSS (KB): each build's own, not the largest so far."""
-
-
-def run_index(corpus: Path, index_dir: Path) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS in MB and the summary line of one `rapportsok index` run."""
-    command = [sys.executable, "-c", ALONE, *RAPPORTSOK, "index", str(corpus)]
-    started = time.perf_counter()
-    done = subprocess.run(
-        [*command, "--index-dir", str(index_dir)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"index failed: {done.stderr.strip()[-500:]}")
-    peak_kb = float(done.stderr.strip().splitlines()[-1])
-    return seconds, peak_kb / 1024, done.stdout.strip().splitlines()[-1]
 
 
 def main() -> int:

@@ -1,6 +1,6 @@
 """An ONNX graph of the installed model run by ONNX Runtime: tokenise, forward, mean-pool.
 
-This is the CPU path without AMX (see ``indexer.embedding.encoder``): the same tokenizer,
+This is the CPU path for fp32 and int8 (see ``indexer.embedding.encoder``): the same tokenizer,
 prompts, truncation and mean pooling as the sentence-transformers model, over the fp32 or
 int8 graph written by ``indexer.embedding.provision.graphs``. The torch model is not loaded.
 """
