@@ -75,16 +75,24 @@ def run_ask(client: Any, questions: list[dict[str, Any]]) -> list[dict[str, Any]
         response = client.post("/api/ask", json={"question": q["question"]})
         response.raise_for_status()
         body = response.json()
+        cited = [c.get("quote", "") for c in body.get("citations", [])]
         rows.append(
             {
                 "id": q["id"],
                 "kind": q["kind"],
                 "answered": bool(body.get("answered")),
                 "answer": body.get("answer", "")[:300],
-                "citations": len(body.get("citations", [])),
+                "citations": len(cited),
+                "cites_gold": bool(body.get("answered")) and cites_gold(cited, q.get("gold", [])),
             }
         )
     return rows
+
+
+def cites_gold(cited: list[str], gold: list[dict[str, Any]]) -> bool:
+    """Whether a cited passage holds one of the question's gold quotes: an answer from the
+    right place (a lower bound: a copy of the fact elsewhere is not counted)."""
+    return any(p for p in gold_ranks(cited, [g["quote"] for g in gold]))
 
 
 def add_row(lines: list[str], *cells: object) -> None:
@@ -149,11 +157,18 @@ def main(argv: list[str] | None = None) -> int:
         others = [a for a in asked if a["kind"] != "none"]
         none_ok = sum(not a["answered"] for a in none) / len(none) if none else 0.0
         answered = sum(a["answered"] for a in others) / len(others) if others else 0.0
+        from_gold = sum(a["cites_gold"] for a in others) / len(others) if others else 0.0
         print(
             f"\n/api/ask: 'none' questions answered=false {none_ok:.2f} ({len(none)}); "
-            f"answerable answered=true {answered:.2f} ({len(others)})"
+            f"answerable answered=true {answered:.2f} ({len(others)}), "
+            f"citing a gold passage {from_gold:.2f}"
         )
-        report["ask"] = {"none_unanswered": none_ok, "answerable_answered": answered, "rows": asked}
+        report["ask"] = {
+            "none_unanswered": none_ok,
+            "answerable_answered": answered,
+            "answerable_citing_gold": from_gold,
+            "rows": asked,
+        }
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -33,13 +33,27 @@ NUMBER = re.compile(
     re.I,
 )
 """A count: digits or a number word ("en"/"ett" are left out: as often articles)."""
+WHOLE_WORDS = frozenset({"samtliga", "alla", "ingen", "inga", "hälften", "dubbelt"})
+"""Number words that count only beside the counted word ("alla hyresgäster" counts
+hyresgäster, not the participants asked about)."""
+COUNTERS = frozenset({"gång", "gang", "tillfäll", "ställ", "plats"})
+"""Stems of counted words that any number answers: "hur många gånger" is answered by "vid 24
+polisförhör", "på hur många ställen" by "på två platser"."""
+MONEY_AFTER = re.compile(r"\s*(kr\b|kronor|mnkr|tkr|miljon|miljard)", re.I)
+MONEY_LABEL = re.compile(r"^[^:]*\b(kr|kronor|mnkr|tkr|pengbelopp)\b[^:]*:", re.I)
+"""A table row whose label names a money unit: its figures are amounts, not counts."""
 DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 MONTH_NAMES = "|".join(MONTHS)
 DATE = re.compile(rf"\d{{4}}-\d{{2}}-\d{{2}}|\b\d{{1,2}}\s+({MONTH_NAMES})\b", re.I)
 """Dates, whose digits are no quantity."""
 YEAR_OR_GOAL = re.compile(r"^(19|20)\d{2}$|^\d+(\.\d+)+$")
 AMOUNT = re.compile(r"\d[\d ,.]*\s*(mnkr|tkr|kr\b|kronor|miljon|miljoner|miljard)|\bmnkr\b", re.I)
-SHARE = re.compile(r"%|\bprocent\b|\bandel(en)?\b|\bhälften\b|\bvar (tredje|fjärde)\b", re.I)
+SHARE = re.compile(
+    r"%|\bprocent\b|\bhälften\b|\bvar (annan|tredje|fjärde|femte|tionde)\b|\d+ av \d+|"
+    r"\b(en|två) (tredjedel|fjärdedel|femtedel)(ar)?\b|\bmajoriteten\b|\bflertalet\b",
+    re.I,
+)
+"""A share stated as a figure: "andelen ska öka" names the share but does not give it."""
 TIME = re.compile(
     rf"\b(19|20)\d{{2}}\b|\b({MONTH_NAMES}|våren|hösten|sommaren|vintern|sommarlovet|jullovet|"
     r"sportlovet|tertial|kvartal|vecka|veckan|dagligen|kvällar|helger)\b|\d{4}-\d{2}-\d{2}",
@@ -53,6 +67,10 @@ CLOCK = re.compile(
     re.I,
 )
 """For "öppettider", "hur dags": a time of day or week, not just a year."""
+WEEKDAY_Q = re.compile(r"\b(vilken veckodag|vilka (vecko)?dagar|which day|what day)\b", re.I)
+WEEKDAY = re.compile(
+    r"\b(måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag)(ar|en|arna)?\b|\bvardagar\b", re.I
+)
 MAX_CONTEXTS = 4096
 """Analysed chunk contexts kept per build (the cache starts over when full)."""
 COUNT_WINDOW = 8
@@ -177,7 +195,7 @@ class FitChecker:
         coverage = sum(k.weight for k in covered) / weight if weight else 1.0
         return Fit(
             coverage=coverage,
-            kind=self._kind(q, sentence, sentence_terms, context_terms),
+            kind=self._kind(q, sentence, chunk, sentence_terms, context_terms),
             year=_year_fits(q, sentence, document) and _month_fits(q, sentence),
             outcome=not (q.past and _planned(sentence, chunk)),
             covered=tuple(k.word for k in covered),
@@ -208,7 +226,12 @@ class FitChecker:
         return any(k.terms & context_terms for k in q.topical)
 
     def _kind(
-        self, q: QuestionAnalysis, sentence: str, terms: set[str], context_terms: set[str]
+        self,
+        q: QuestionAnalysis,
+        sentence: str,
+        chunk: Chunk,
+        terms: set[str],
+        context_terms: set[str],
     ) -> bool:
         if NAME_Q.search(q.text):
             return _has_new_name(q.text, sentence)
@@ -219,12 +242,15 @@ class FitChecker:
         if q.asked is Asked.COUNT:
             return self._count_fits(q, sentence, context_terms)
         if q.asked is Asked.AMOUNT:
-            return bool(AMOUNT.search(sentence)) and self._names_the_topic(q, terms)
+            money = AMOUNT.search(sentence) or (_money_table(chunk) and DIGITS.search(sentence))
+            return bool(money) and self._names_the_topic(q, terms)
         if q.asked is Asked.SHARE:
             return bool(SHARE.search(sentence))
         if q.asked is Asked.QUANTITY:
             undated = DATE.sub(" ", sentence)
             return any(not YEAR_OR_GOAL.match(m.group(0)) for m in DIGITS.finditer(undated))
+        if WEEKDAY_Q.search(q.text):
+            return bool(WEEKDAY.search(sentence))
         if q.asked is Asked.DATE:
             pattern = CLOCK if CLOCK_Q.search(q.text) else TIME
             return bool(pattern.search(sentence))
@@ -232,8 +258,8 @@ class FitChecker:
             role = ROLE_WORDS.search(q.text)
             if role:
                 wanted = set(self.analyzer.terms(role.group(0)))
-                return bool(wanted & terms) and bool(NAME.search(sentence))
-            return bool(NAME.search(sentence) or AGENT.search(sentence))
+                return bool(wanted & terms) and _has_new_name(q.text, sentence)
+            return _has_new_name(q.text, sentence) or _has_new_agent(q.text, sentence)
         if q.asked is Asked.PLACE:
             return bool(NAME.search(sentence) or PLACE.search(sentence))
         return True
@@ -241,20 +267,30 @@ class FitChecker:
     def _count_fits(self, q: QuestionAnalysis, sentence: str, context_terms: set[str]) -> bool:
         """A number (not a year, a goal number or a percentage) near a counted word, or, when
         the sentence does not repeat the counted word, in a passage about it."""
-        tokens = words(normalise_numbers(sentence))
+        text = normalise_numbers(sentence)
+        tokens = words(text)
         counted = () if looks_english(q.text) else q.counted  # English words are not the reports'
         wanted: set[str] = set().union(*(k.terms for k in counted)) if counted else set()
+        any_number = bool(counted) and all(k.terms & COUNTERS for k in counted)
+        label = MONEY_LABEL.match(text)
         near = [
             i
             for i, (_, _, token) in enumerate(tokens)
             if wanted & set(self.analyzer.token_terms(token))
         ]
-        for i, (_, end, token) in enumerate(tokens):
+        for i, (start, end, token) in enumerate(tokens):
             if not NUMBER.fullmatch(token) or YEAR_OR_GOAL.match(token):
                 continue
-            if PERCENT_AFTER.match(normalise_numbers(sentence)[end:]):
+            if PERCENT_AFTER.match(text[end:]) or MONEY_AFTER.match(text[end:]):
                 continue
-            if not counted or any(abs(i - j) <= COUNT_WINDOW for j in near):
+            if label and start >= label.end():
+                continue
+            is_near = any(abs(i - j) <= COUNT_WINDOW for j in near)
+            if token.lower() in WHOLE_WORDS:
+                if any(abs(i - j) <= 2 for j in near):
+                    return True
+                continue
+            if not counted or is_near or any_number:
                 return True
             if not near and wanted & context_terms:
                 return True
@@ -262,6 +298,15 @@ class FitChecker:
 
 
 PERCENT_AFTER = re.compile(r"\s*(%|procent|procentenheter)", re.I)
+
+
+MONEY_UNIT = re.compile(r"\b(mnkr|tkr|kr|kronor|miljoner kronor)\b", re.I)
+
+
+def _money_table(chunk: Chunk) -> bool:
+    """A table whose header names a money unit ("Budget 2024 (mnkr)", "Mnkr, netto"): its
+    rows' figures are amounts even though no row says "mnkr"."""
+    return bool(chunk.table_rows) and bool(MONEY_UNIT.search(" ".join(chunk.table_header or [])))
 
 
 def _context(chunk: Chunk) -> str:
@@ -323,6 +368,13 @@ PLACE_WORDS = (
     | {part for alias in DISTRICT_ALIASES for part in alias.split()}
 )
 """Folded words of the city's and the districts' names: places, not the name asked for."""
+
+
+def _has_new_agent(question: str, sentence: str) -> bool:
+    """A word for someone who acts (a unit, a role, an organisation) that the question does not
+    already say: "Vem ..." is not answered by the question's own subject."""
+    asked = {fold(w.lower()) for _, _, w in words(question)}
+    return any(fold(m.group(0).lower()) not in asked for m in AGENT.finditer(sentence))
 
 
 def _has_new_name(question: str, sentence: str) -> bool:

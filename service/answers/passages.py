@@ -200,7 +200,10 @@ class Answerer:
         fitting = [
             c
             for c in sorted(candidates, key=lambda c: -c.score)
-            if c.score >= floor and c.fit is not None and c.fit.ok(coverage)
+            if c.score >= floor
+            and c.fit is not None
+            and c.fit.ok(coverage)
+            and _says_something(c.text)
         ]
         if not fitting:
             return []
@@ -250,6 +253,8 @@ class Answerer:
         best_per_doc: dict[str, Candidate] = {}
         for c in candidates:
             if c.score < min_score or c.fit is None or c.fit.coverage < coverage:
+                continue
+            if not _says_something(c.text):
                 continue
             doc_id = c.hit.document.doc_id
             if doc_id not in best_per_doc or c.score > best_per_doc[doc_id].score:

@@ -148,9 +148,14 @@ GENERIC = frozenset(
         "totalt",
         "sammanlagt",
         "riktigt",
+        "idag",
+        "nu",
+        "numera",
+        "fortfarande",
+        "just",
     }
 )
-"""Words that place a question rather than name its topic."""
+"""Words that place a question (in the organisation, in time) rather than name its topic."""
 LIGHT_VERBS = frozenset(
     {
         "fick",
@@ -178,9 +183,18 @@ LIGHT_VERBS = frozenset(
         "gav",
         "givit",
         "gett",
+        "dra",
+        "drar",
+        "drog",
+        "dragit",
+        "ihop",
+        "igång",
+        "iväg",
+        "per",
     }
 )
-"""Verbs that carry tense or aspect, not topic ("fick", "gjordes")."""
+"""Verbs that carry tense or aspect and the particles of phrasal verbs ("dra igång", "slå
+ihop", "barn per anställd"), not topic ("fick", "gjordes")."""
 
 
 @dataclass(frozen=True)

@@ -21,13 +21,14 @@ CORPUS = [
 ] * 3 + ["kommunal verksamhet", "skatt och avgifter"] * 2
 
 
-def corpus() -> Frequencies:
+def corpus(extra: tuple[str, ...] = ()) -> Frequencies:
     analyzer = Analyzer()
     counts: dict[str, int] = {}
-    for text in CORPUS:
+    texts = CORPUS + list(extra)
+    for text in texts:
         for term in set(analyzer.terms(text)):
             counts[term] = counts.get(term, 0) + 1
-    return Frequencies(analyzer, lambda t: counts.get(t, 0), len(CORPUS))
+    return Frequencies(analyzer, lambda t: counts.get(t, 0), len(texts))
 
 
 def doc(year: int, doc_type: str = "verksamhetsplan") -> DocumentInfo:
@@ -151,3 +152,71 @@ def test_a_copy_in_another_unit_has_its_own_context() -> None:
     other = Chunk("d", text, text, "prose", [1], "", [], "Vuxenenheten", "same-hash")
     assert checker.context(one) is checker.context(one)
     assert checker.context(one).squashed != checker.context(other).squashed
+
+
+def test_a_count_is_no_amount_and_a_whole_word_counts_beside_its_noun() -> None:
+    peng = "Förskolebarn (Pengbelopp kr per barn och år): Peng per år 145 062."
+    assert not check("Hur många barn per anställd har förskolan?", peng).kind
+    assert not check("Hur många platser har förskolan?", "Förskolan har 40 mnkr för platser.").kind
+    far = "Samtliga förskolor gav plats åt sommarens feriejobb för ungdomar."
+    assert not check("Hur många ungdomar fick feriejobb?", far).kind
+    assert check("Hur många ungdomar fick feriejobb?", "Samtliga ungdomar fick feriejobb.").kind
+
+
+def test_times_and_places_are_counted_by_any_number() -> None:
+    freq = corpus(("Det hände två gånger.", "Det hände flera gånger."))
+    q = analyse("Hur många gånger har fritidsgården öppet?", Expansion(), freq)
+    assert [k.word for k in q.counted] == ["gånger"]
+    opening = "Fritidsgården har öppet tre kvällar i veckan."
+    assert FitChecker(freq).fit(q, opening, chunk(opening), doc(2024)).kind
+
+
+def test_phrasal_verb_particles_are_no_topic() -> None:
+    freq = corpus(("Vi drar igång ihop med dra igång.",) * 2)
+    q = analyse("Hur många ungdomar skulle dra igång ihop feriejobb?", Expansion(), freq)
+    assert {k.word for k in q.key_terms} == {"ungdomar", "feriejobb"}
+
+
+def test_a_share_is_a_figure() -> None:
+    question = "Hur stor andel av livsmedlen är ekologiska?"
+    assert not check(question, "Andelen ekologiska livsmedel ska öka.").kind
+    assert check(question, "Hälften av livsmedlen var ekologiska.").kind
+
+
+def test_who_wants_someone_the_question_does_not_name() -> None:
+    question = "Vem uppträdde i Gulsippans parklek?"
+    assert not check(question, "I Gulsippans parklek uppträdde en trollkarl.").kind
+    assert check(question, "I Gulsippans parklek uppträdde Anna Berg från Kulturhuset.").kind
+    assert check("Vem leder arbetet?", "Arbetet leds av förvaltningen.").kind
+    assert not check("Vem leder förvaltningen?", "Förvaltningen leder arbetet.").kind
+
+
+def test_a_weekday_for_which_day() -> None:
+    question = "Vilken veckodag har fritidsgården öppet?"
+    assert not check(question, "Fritidsgården har öppet tre kvällar i veckan.").kind
+    assert check(question, "Fritidsgården har öppet på tisdagar.").kind
+
+
+def test_figures_of_a_money_table_are_amounts() -> None:
+    freq = corpus()
+    q = analyse("Vad kostar förskolan?", Expansion(), freq)
+    row = "Förskolan: Kostnader 7,8, Netto 7,6."
+
+    def table(header: list[str]) -> Chunk:
+        return Chunk(
+            "d",
+            row,
+            row,
+            "table",
+            [1],
+            "",
+            [],
+            None,
+            "h",
+            table_header=header,
+            table_rows=[["Förskolan", "7,8", "7,6"]],
+        )
+
+    checker = FitChecker(freq)
+    assert checker.fit(q, row, table(["Budget 2024 (mnkr)", "Kostnader", "Netto"]), doc(2024)).kind
+    assert not checker.fit(q, row, table(["Verksamhet", "Kostnader", "Netto"]), doc(2024)).kind

@@ -150,3 +150,24 @@ def test_each_distinct_text_is_embedded_once_and_every_row_gets_its_vector() -> 
     assert len(encoder.seen) == len(set(encoder.seen))
     np.testing.assert_array_equal(vectors[:, 0], [len(t) for t in texts])
     assert reports[0] == (0, len(set(texts))) and reports[-1] == (len(set(texts)),) * 2
+
+
+def test_a_build_counts_the_distinct_texts_and_characters_it_embedded() -> None:
+    from indexer.embedding.documents import embed_missing
+    from indexer.models import Chunk, DocumentInfo
+    from indexer.store.format import BuildDocument
+
+    def chunk(text: str, sentences: list[str]) -> Chunk:
+        return Chunk("d", text, text, "prose", [1], "", [], None, text, sentences=sentences)
+
+    info = DocumentInfo("d", "d.pdf", "0", "Rapport", "Hässelby-Vällingby", 2024, "verksamhetsplan")
+    one = BuildDocument(
+        info, [chunk("Ett två.", ["Ett två."]), chunk("Tre. Fyra.", ["Tre.", "Fyra."])]
+    )
+    encoder = CountingEncoder()
+    counts = embed_missing([one], lambda: encoder)
+    distinct = {"Ett två.", "Tre. Fyra.", "Tre.", "Fyra."}
+    assert (counts.chunks, counts.texts) == (2, len(distinct))
+    assert counts.characters == sum(len(t) for t in distinct)
+    assert one.vectors is not None and one.sentence_vectors is not None
+    assert (len(one.vectors), len(one.sentence_vectors)) == (2, 3)

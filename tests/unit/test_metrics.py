@@ -41,3 +41,13 @@ def test_summary_by_hand() -> None:
     assert summary.all_found == pytest.approx(1 / 3)
     assert summary.by_kind["fact"]["recall"] == pytest.approx(0.75)
     assert summary.by_kind["trend"]["mrr"] == pytest.approx(0.5)
+
+
+def test_an_answer_cites_gold_when_a_cited_passage_holds_a_quote() -> None:
+    from eval.run import cites_gold
+
+    gold = [{"doc": "d", "quote": "totalt 35 personer är anmälda som mentorer"}]
+    cited = ["Annat.", "Fram till april har totalt 35 personer är anmälda som mentorer."]
+    assert cites_gold(cited, gold)
+    assert not cites_gold(["Annat.", "Målet var 20 mentorer."], gold)
+    assert not cites_gold([], gold)
