@@ -128,6 +128,8 @@ class BuildReport:
     embedded_chunks: int = 0
     embedded_texts: int = 0
     """Distinct passage and sentence texts encoded (each once, however often it occurs)."""
+    embedded_characters: int = 0
+    """Their length in characters."""
     seconds: float = 0.0
     build: str | None = None
     up_to_date: bool = False
@@ -219,6 +221,7 @@ def build_index(
                 prepared, encoder_factory, show, embedded if on_progress else None
             )
             report.embedded_chunks, report.embedded_texts = counts.chunks, counts.texts
+            report.embedded_characters = counts.characters
             state.stage = "writing"
             tell(state)
             report.build = _write(target, corpus, model, params, recorded, prepared, report)

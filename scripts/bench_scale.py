@@ -106,6 +106,7 @@ def build_child(corpus: Path, index_dir: Path) -> None:
         "documents": report.documents,
         "chunks": report.chunks,
         "texts_embedded": report.embedded_texts,
+        "characters_embedded": report.embedded_characters,
         "peak_mib": peak,
         "failures": [str(f) for f in report.failures],
     }
@@ -205,20 +206,39 @@ def growth_exponent(sizes: list[float], values: list[float]) -> float:
 def table(rows: list[dict[str, Any]]) -> list[str]:
     lines = [
         "| scale | reports | chunks | texts embedded | build s | chunks/s | texts/s "
-        "| build peak MiB | load s | service MiB | search p50/p95 ms | filtered p50/p95 ms "
-        "| ask p95 ms | dev R@10 |",
-        "|" + " --- |" * 14,
+        "| k chars/s | build peak MiB | load s | service MiB | search p50/p95 ms "
+        "| filtered p50/p95 ms | ask p95 ms | dev R@10 |",
+        "|" + " --- |" * 15,
     ]
     for r in rows:
         lines.append(
             f"| {r['scale']}x | {r['documents']} | {r['chunks']} | {r['texts_embedded']} "
             f"| {r['seconds']:.0f} | {r['chunks'] / r['seconds']:.1f} "
-            f"| {r['texts_embedded'] / r['seconds']:.1f} | {r['peak_mib']:.0f} | {r['load_s']:.1f} "
+            f"| {r['texts_embedded'] / r['seconds']:.1f} "
+            f"| {r.get('characters_embedded', 0) / 1000 / r['seconds']:.1f} "
+            f"| {r['peak_mib']:.0f} | {r['load_s']:.1f} "
             f"| {r['service_mib']:.0f} | {r['search_p50_ms']:.0f} / {r['search_p95_ms']:.0f} "
             f"| {r['filtered_p50_ms']:.0f} / {r['filtered_p95_ms']:.0f} | {r['ask_p95_ms']:.0f} "
             f"| {r['recall_at_10']:.3f} |"
         )
     return lines
+
+
+def throughput_line(first: dict[str, Any], last: dict[str, Any]) -> str:
+    """Build throughput at the largest scale against the smallest, three ways: characters
+    (the model's work), distinct texts and chunks (both flattered or hurt by the copies'
+    shared text)."""
+
+    def ratio(key: str) -> float:
+        return (last.get(key, 0) / last["seconds"]) / max(
+            first.get(key, 0) / first["seconds"], 1e-9
+        )
+
+    return (
+        f"throughput at {last['scale']}x against {first['scale']}x: "
+        f"characters/s {ratio('characters_embedded'):.2f}x, texts/s "
+        f"{ratio('texts_embedded'):.2f}x, chunks/s {ratio('chunks'):.2f}x"
+    )
 
 
 def main() -> int:
@@ -253,6 +273,7 @@ def main() -> int:
             "",
             f"build seconds grow as reports^{b:.2f}; projected full build of "
             f"{STOCKHOLM_REPORTS} reports: {projected / 3600:.1f} h",
+            throughput_line(rows[0], rows[-1]),
         ]
     print("\n".join(lines))
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -34,6 +34,8 @@ class Embedded:
 
     chunks: int = 0
     texts: int = 0
+    characters: int = 0
+    """Characters of the distinct texts: the model's work, whatever the mix of lengths."""
 
 
 def embed_missing(
@@ -55,7 +57,7 @@ def embed_missing(
     chunk_texts = [c.embed_text for d in todo for c in d.chunks]
     sentence_texts = [s for d in todo for c in d.chunks for s in c.sentences]
     encoder = encoder_factory()
-    texts = len(set(chunk_texts + sentence_texts))
+    distinct = set(chunk_texts + sentence_texts)
     if chunk_texts:
         vectors = _encode(encoder, chunk_texts + sentence_texts, show_progress, on_progress)
         chunk_at, sentence_at = 0, len(chunk_texts)
@@ -66,7 +68,8 @@ def embed_missing(
             chunk_at += len(d.chunks)
             sentence_at += count
     _embed_records(records_todo, encoder)
-    return Embedded(chunks=len(chunk_texts), texts=texts)
+    characters = sum(len(t) for t in distinct)
+    return Embedded(chunks=len(chunk_texts), texts=len(distinct), characters=characters)
 
 
 def _encode(
