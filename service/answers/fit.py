@@ -67,7 +67,11 @@ CLOCK = re.compile(
     re.I,
 )
 """For "öppettider", "hur dags": a time of day or week, not just a year."""
-WEEKDAY_Q = re.compile(r"\b(vilken veckodag|vilka (vecko)?dagar|which day|what day)\b", re.I)
+WEEKDAY_Q = re.compile(
+    r"\b(vilken veckodag|vilka (vecko)?dagar|vilka kvällar|vilken kväll|which days?|what days?|"
+    r"which evenings?)\b",
+    re.I,
+)
 WEEKDAY = re.compile(
     r"\b(måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag)(ar|en|arna)?\b|\bvardagar\b", re.I
 )
@@ -108,8 +112,10 @@ NAME_Q = re.compile(
 )
 """Questions that want a proper name, not a description."""
 PLANNED = re.compile(
-    r"\b(ska|skall|planera(s|r)|kommer att|målet|mål(et)? är|årsmål|avser|beräknas|"
-    r"förväntat|förväntas|prognos)\b",
+    r"\b(ska|skall|planera(s|r)|kommer (inte )?att|målet|mål(et)? är|årsmål|avser|beräknas|"
+    r"förväntat|förväntas|prognos)\b|"
+    r"\bkommer (förvaltningen|enheten|nämnden|staden|verksamheten|man|vi|de|den|det) "
+    r"(inte )?(att )?\w+",
     re.I,
 )
 OUTCOME = re.compile(
@@ -118,7 +124,12 @@ OUTCOME = re.compile(
     re.I,
 )
 """A result stated beside a target (an indicator row with its outcome) is an outcome."""
-ROLE_WORDS = re.compile(r"\w*(direktör|chef|ordförande|samordnare|handläggare|rektor)\w*", re.I)
+ROLE_WORDS = re.compile(
+    r"\w*(direktör|chef|ordförande|samordnare|handläggare|rektor|borgarråd)\w*", re.I
+)
+ROLE_NAME_WINDOW = 3
+"""A person's name stands within this many words of their role ("Stadsdelsdirektör Anna
+Berg", "Anna Berg, socialborgarråd"): a name elsewhere in the sentence is someone else."""
 
 TOPIC_BOUND = frozenset({Asked.COUNT, Asked.AMOUNT, Asked.SHARE, Asked.QUANTITY, Asked.YES_NO})
 """Questions whose answer is only an answer about the question's own topic."""
@@ -233,6 +244,9 @@ class FitChecker:
         terms: set[str],
         context_terms: set[str],
     ) -> bool:
+        role = ROLE_WORDS.search(q.text) if q.asked is Asked.PERSON else None
+        if role:
+            return self._named_role(q.text, role.group(0), sentence)
         if NAME_Q.search(q.text):
             return _has_new_name(q.text, sentence)
         if ADDRESS_Q.search(q.text):
@@ -248,21 +262,33 @@ class FitChecker:
             return bool(SHARE.search(sentence))
         if q.asked is Asked.QUANTITY:
             undated = DATE.sub(" ", sentence)
-            return any(not YEAR_OR_GOAL.match(m.group(0)) for m in DIGITS.finditer(undated))
+            given = _given_numbers(q.text)
+            return any(
+                not YEAR_OR_GOAL.match(m.group(0)) and m.group(0) not in given
+                for m in DIGITS.finditer(undated)
+            )
         if WEEKDAY_Q.search(q.text):
             return bool(WEEKDAY.search(sentence))
         if q.asked is Asked.DATE:
             pattern = CLOCK if CLOCK_Q.search(q.text) else TIME
             return bool(pattern.search(sentence))
         if q.asked is Asked.PERSON:
-            role = ROLE_WORDS.search(q.text)
-            if role:
-                wanted = set(self.analyzer.terms(role.group(0)))
-                return bool(wanted & terms) and _has_new_name(q.text, sentence)
             return _has_new_name(q.text, sentence) or _has_new_agent(q.text, sentence)
         if q.asked is Asked.PLACE:
             return bool(NAME.search(sentence) or PLACE.search(sentence))
         return True
+
+    def _named_role(self, question: str, role: str, sentence: str) -> bool:
+        """The role asked about, with a name the question does not say beside it."""
+        wanted = set(self.analyzer.terms(role))
+        tokens = words(sentence)
+        at = [i for i, (_, _, t) in enumerate(tokens) if wanted & set(self.analyzer.token_terms(t))]
+        starts = [start for start, _, _ in tokens]
+        for match in _new_names(question, sentence):
+            i = next((n for n, start in enumerate(starts) if start >= match.start()), 0)
+            if any(abs(i - j) <= ROLE_NAME_WINDOW for j in at):
+                return True
+        return False
 
     def _count_fits(self, q: QuestionAnalysis, sentence: str, context_terms: set[str]) -> bool:
         """A number (not a year, a goal number or a percentage) near a counted word, or, when
@@ -278,8 +304,9 @@ class FitChecker:
             for i, (_, _, token) in enumerate(tokens)
             if wanted & set(self.analyzer.token_terms(token))
         ]
+        given = _given_numbers(q.text)
         for i, (start, end, token) in enumerate(tokens):
-            if not NUMBER.fullmatch(token) or YEAR_OR_GOAL.match(token):
+            if not NUMBER.fullmatch(token) or YEAR_OR_GOAL.match(token) or token in given:
                 continue
             if PERCENT_AFTER.match(text[end:]) or MONEY_AFTER.match(text[end:]):
                 continue
@@ -377,17 +404,27 @@ def _has_new_agent(question: str, sentence: str) -> bool:
     return any(fold(m.group(0).lower()) not in asked for m in AGENT.finditer(sentence))
 
 
-def _has_new_name(question: str, sentence: str) -> bool:
-    """A proper name in the sentence that the question does not already say (and that is not
-    the city's or a district's name)."""
+def _given_numbers(question: str) -> frozenset[str]:
+    """Numbers the question itself states ("av de 31 barnen"): repeating them answers nothing."""
+    return frozenset(m.group(0) for m in DIGITS.finditer(normalise_numbers(question)))
+
+
+def _new_names(question: str, sentence: str) -> list[re.Match[str]]:
+    """Proper names in the sentence that the question does not already say (and that are not
+    the city's or a district's name, nor a table's column names)."""
     asked = {w.lower() for _, _, w in words(question)}
+    out: list[re.Match[str]] = []
     for match in NAME.finditer(sentence):
         if match.group(0).lower() in COLUMN_WORDS or sentence[: match.start()].endswith(", "):
             continue
         parts = [p.lower() for p in re.split(r"[ -]", match.group(0))]
         if any(p not in asked and fold(p) not in PLACE_WORDS for p in parts):
-            return True
-    return False
+            out.append(match)
+    return out
+
+
+def _has_new_name(question: str, sentence: str) -> bool:
+    return bool(_new_names(question, sentence))
 
 
 def refusal_message(

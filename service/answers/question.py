@@ -39,6 +39,7 @@ ASKED_PATTERNS: list[tuple[Asked, re.Pattern[str]]] = [
         re.compile(
             r"\b(vad kosta(de|r)?|hur mycket (pengar|kosta(de|r)?|söktes|fick|satsa(des|s)?)|"
             r"hur många (kronor|miljoner|mnkr|tkr)|hur stor (budget|kostnad|summa)|"
+            r"hur mycket [\w ]{0,30}\bbetala(r|de)?|"
             r"vilken (budget|summa|kostnad)|hur mycket har .* kostat|med hur mycket|"
             r"how much (money|did|does|was)|what did .* cost)\b",
             re.I,
@@ -103,12 +104,15 @@ PAST = re.compile(
     r"\b(fick|blev|var|hade|gick|kom|tog|fanns|gav|gjorde|hann|lyckades|ökade|minskade|"
     r"startade|uppgick|landade|slutade|nådde|klarade|hamnade|genomförde|öppnade|stängde|delade|"
     r"valde|införde|beslutade|använde|anställde|byggde|satsade|betalade|hölls|nådde|"
-    r"[a-zåäö]{3,}(ades|des|tes))\b",
+    r"vann|köpte|sålde|såg|sade|skrev|hittade|träffade|besökte|ordnade|anordnade|"
+    r"[a-zåäö]{3,}(ades|des|tes))\b|\b(faktiskt|till slut|i slutändan)\b|"
+    r"^\s*[a-zåäö]{2,}(ade|dde|tte)\b",
     re.I,
 )
 """A finite verb in the past tense (irregular and common forms, and the passive -ades/-des/-tes;
-not every -ade, which is as often an adjective: "placerade barn"): the question asks what
-happened, not what was planned."""
+not every -ade, which is as often an adjective: "placerade barn", but a question's first word
+in -ade, which is its verb: "Hittade man ..."), or "faktiskt", "till slut": the question asks
+what happened, not what was planned."""
 NOT_PAST = frozenset({"andes", "endes"})
 MONTHS = (
     "januari",
@@ -191,10 +195,39 @@ LIGHT_VERBS = frozenset(
         "igång",
         "iväg",
         "per",
+        "sitt",
+        "sin",
+        "sina",
     }
 )
-"""Verbs that carry tense or aspect and the particles of phrasal verbs ("dra igång", "slå
-ihop", "barn per anställd"), not topic ("fick", "gjordes")."""
+"""Verbs that carry tense or aspect, the particles of phrasal verbs ("dra igång", "slå
+ihop", "barn per anställd") and possessives ("sitt barn"): not topic."""
+
+
+COUNT_VERBS = frozenset(
+    {
+        "går",
+        "gick",
+        "kom",
+        "kommer",
+        "deltog",
+        "deltar",
+        "bor",
+        "bodde",
+        "jobbar",
+        "arbetar",
+        "söker",
+        "sökte",
+        "besöker",
+        "besökte",
+        "använder",
+        "använde",
+        "väljer",
+        "valde",
+    }
+)
+"""Verbs right after "hur många" ("hur många går dit?"): the counted noun is left out, so
+nothing is counted by name."""
 
 
 @dataclass(frozen=True)
@@ -346,7 +379,7 @@ def _counted(question: str, keys: list[KeyTerm]) -> tuple[KeyTerm, ...]:
     counted: list[KeyTerm] = []
     for _, _, word in words(question[match.end() :])[:COUNTED_WORDS]:
         key = by_word.get(word.lower())
-        if key is None:
+        if key is None or word.lower() in COUNT_VERBS:
             break  # the counted words end at the first that is not a key word ("ska", "fick")
         counted.append(key)
     return tuple(counted)

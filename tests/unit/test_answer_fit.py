@@ -220,3 +220,61 @@ def test_figures_of_a_money_table_are_amounts() -> None:
     checker = FitChecker(freq)
     assert checker.fit(q, row, table(["Budget 2024 (mnkr)", "Kostnader", "Netto"]), doc(2024)).kind
     assert not checker.fit(q, row, table(["Verksamhet", "Kostnader", "Netto"]), doc(2024)).kind
+
+
+def test_what_happened_is_asked_by_any_past_verb() -> None:
+    freq = corpus()
+    for question in (
+        "Hittade man några platser?",
+        "Vann förskolan priset?",
+        "Hur stor andel ekologisk mat köpte förskolan?",
+        "Blev det feriejobb till slut?",
+    ):
+        assert analyse(question, Expansion(), freq).past, question
+    assert not analyse("Hur många placerade barn finns?", Expansion(), freq).past
+
+
+def test_a_plan_said_in_other_words_is_no_outcome() -> None:
+    question = "Blev det feriejobb för ungdomar 2024?"
+    for plan in (
+        "Feriejobben kommer inte att erbjudas i maj utan kan bli aktuella under hösten.",
+        "Under maj kommer förvaltningen ha ett möte om feriejobb för ungdomar.",
+    ):
+        assert not check(question, plan).outcome, plan
+    assert check(question, "Under 2024 fick 300 ungdomar feriejobb.").outcome
+
+
+def test_the_questions_own_number_is_no_answer() -> None:
+    sentence = "Förvaltningen kontaktade 31 ungdomar om feriejobb."
+    assert not check("Hur många av de 31 ungdomarna fick feriejobb?", sentence).kind
+    assert check("Hur många ungdomar fick feriejobb?", sentence).kind
+
+
+def test_which_evenings_want_weekdays() -> None:
+    question = "Vilka kvällar har fritidsgården öppet?"
+    assert not check(question, "Fritidsgården har öppet tre kvällar i veckan.").kind
+    assert check(question, "Fritidsgården har öppet måndagar och torsdagar.").kind
+
+
+def test_a_role_is_named_beside_it() -> None:
+    question = "Vad heter stadsdelsdirektören?"
+    assert check(question, "Stadsdelsdirektör Anna Berg leder förvaltningen.").kind
+    far = "Representanter från Fokusgruppen var med och träffade stadsdelsdirektören på besöket."
+    assert not check(question, far).kind
+
+
+def test_what_one_pays_is_an_amount() -> None:
+    freq = corpus()
+    q = analyse("Hur mycket får man betala för förskolan i månaden?", Expansion(), freq)
+    assert q.asked is Asked.AMOUNT
+    assert "sitt" not in {
+        k.word for k in analyse("Hur gammalt är sitt barn?", Expansion(), freq).key_terms
+    }
+
+
+def test_a_count_without_its_noun_is_answered_by_any_number() -> None:
+    freq = corpus(("Många går dit.", "De går hem."))
+    q = analyse("Finns det en fritidsgård, och hur många går dit?", Expansion(), freq)
+    assert q.asked is Asked.COUNT and q.counted == ()
+    sentence = "Under året hade fritidsgården 193 barn."
+    assert FitChecker(freq).fit(q, sentence, chunk(sentence), doc(2024)).kind
